@@ -1,0 +1,11 @@
+//! Port25's pure logic, shared by the site (compiled to wasm32) and the probe
+//! (native).
+//!
+//! Everything here is plain Rust with no I/O, so it builds for both targets and
+//! its tests run natively in seconds. The knowledge-base data model and its
+//! validation, the diagnosis tree, the relay configuration generators, the
+//! command-output reader and the probe's wire types live here as modules; the
+//! Leptos components in the site and the probe's network code stay thin around
+//! them. What this crate is not: a renderer, an HTTP client or an SMTP client.
+
+pub mod site;

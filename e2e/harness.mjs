@@ -1,0 +1,78 @@
+// Shared set-up for the end-to-end suites: serves dist/ under the base path
+// the build used (as GitHub Pages would) and drives Debian's Chromium through
+// playwright-core. Nothing here talks to anything but 127.0.0.1.
+import { chromium } from 'playwright-core';
+import { serve } from '../scripts/serve.mjs';
+
+export const BASE = process.env.PORT25_E2E_BASE ?? '/port25/';
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** The site's routes and the heading each must show (the spec, written out). */
+export const ROUTES = [
+  { path: '', h1: 'Port 25 blocked? Your mail can still go out.' },
+  { path: 'providers', h1: 'Which providers block outbound port 25' },
+  { path: 'relays', h1: 'SMTP relay services for blocked port 25' },
+  { path: 'diagnose', h1: 'Diagnose outbound SMTP' },
+  { path: 'generator', h1: 'Relay configuration generator' },
+  { path: 'tester', h1: 'SMTP connectivity tester' },
+  { path: 'glossary', h1: 'Mail delivery glossary' },
+  { path: 'faq', h1: 'Port 25 FAQ' },
+  { path: 'about', h1: 'About Port25' },
+];
+
+/** The header navigation, in order: label and route. */
+export const NAV = [
+  ['Providers', 'providers'],
+  ['Relays', 'relays'],
+  ['Diagnose', 'diagnose'],
+  ['Generator', 'generator'],
+  ['Tester', 'tester'],
+  ['Glossary', 'glossary'],
+  ['FAQ', 'faq'],
+  ['About', 'about'],
+];
+
+/** Starts the static server and the browser; returns them with a `close`. */
+export async function start() {
+  const { server, url } = await serve({ dir: 'dist', base: BASE, port: 0 });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((ok) => server.close(ok));
+    },
+  };
+}
+
+/**
+ * Opens a page that records every console error or warning and uncaught
+ * exception in `problems`.
+ */
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return { page, context, problems };
+}
+
+/** Waits until the wasm has hydrated the page (the app marks <html>). */
+export async function hydrated(page) {
+  await page.waitForSelector('html[data-hydrated]', { timeout: 30_000 });
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Prints every dist/ file's raw and gzip size and fails when a budget in
+// budgets.json is exceeded.
+//
+//   node scripts/check-budgets.mjs [dist]
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const dist = process.argv[2] ?? 'dist';
+const budgets = JSON.parse(await readFile(new URL('../budgets.json', import.meta.url), 'utf8'));
+
+async function* walk(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+const kb = (n) => (n / 1024).toFixed(1).padStart(8);
+const rows = [];
+for await (const path of walk(dist)) {
+  const raw = await readFile(path);
+  rows.push({ file: relative(dist, path), raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length });
+}
+rows.sort((a, b) => a.file.localeCompare(b.file));
+
+const failures = [];
+console.log(`${'file'.padEnd(48)} ${'raw KiB'.padStart(8)} ${'gzip KiB'.padStart(8)}`);
+for (const r of rows) {
+  const over = extname(r.file) === '.html' && r.gzip > budgets.html_each_gzip;
+  if (over) failures.push(`${r.file}: ${r.gzip} B gzip > ${budgets.html_each_gzip} B`);
+  console.log(`${r.file.padEnd(48)} ${kb(r.raw)} ${kb(r.gzip)}${over ? '  OVER BUDGET' : ''}`);
+}
+const sum = (exts) => rows.filter((r) => exts.includes(extname(r.file))).reduce((s, r) => s + r.gzip, 0);
+const totals = [
+  ['JS + wasm', sum(['.js', '.mjs', '.wasm']), budgets.js_and_wasm_total_gzip],
+  ['CSS', sum(['.css']), budgets.css_total_gzip],
+];
+for (const [name, size, budget] of totals) {
+  const over = size > budget;
+  if (over) failures.push(`${name}: ${size} B gzip > ${budget} B`);
+  console.log(`total ${name.padEnd(42)} ${' '.repeat(8)} ${kb(size)}  (budget ${kb(budget).trim()} KiB)${over ? '  OVER BUDGET' : ''}`);
+}
+if (rows.length === 0) failures.push(`${dist} is empty`);
+if (failures.length) {
+  console.error(`size budget exceeded:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`budgets: ${rows.length} files within budget`);

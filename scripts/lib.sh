@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Shared environment for Port25's scripts: sourced, never run.
+#
+# It puts the tools that scripts/setup.sh installs on PATH and picks the Rust
+# toolchain that can build for wasm32: rustup's own when it has the target,
+# otherwise the "web" toolchain that setup.sh links to Debian's rustc-web.
+
+PORT25_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PORT25_ROOT
+export PATH="$HOME/.cargo/bin:$PORT25_ROOT/node_modules/.bin:$PATH"
+
+# Versions the set-up installs. wasm-bindgen-cli must equal the wasm-bindgen
+# crate in Cargo.lock, so it is read from there, not written twice.
+TRUNK_VERSION="0.21.14"
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$PORT25_ROOT/Cargo.lock")"
+# The sysroot Debian's rustc-web looks in for the wasm32 standard library.
+WEB_SYSROOT_WASM="/usr/lib/rustlib/wasm32-unknown-unknown/lib"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Is the Debian rustc-web toolchain complete (linked into rustup, wasm32 std built)?
+is_web_toolchain_ready() {
+  command -v rustup >/dev/null 2>&1 &&
+    rustup toolchain list 2>/dev/null | grep -q '^web' &&
+    compgen -G "$WEB_SYSROOT_WASM/libstd-*.rlib" >/dev/null
+}
+
+# Does rustup's active toolchain already have the wasm32 target?
+is_rustup_wasm_ready() {
+  command -v rustup >/dev/null 2>&1 &&
+    rustup target list --installed 2>/dev/null | grep -qx 'wasm32-unknown-unknown'
+}
+
+# Export RUSTUP_TOOLCHAIN when the web toolchain is the one to use. Every cargo
+# call (native tests included) then uses one compiler, so nothing builds twice.
+# PORT25_TOOLCHAIN=web forces the Debian path even where rustup works.
+select_toolchain() {
+  if [ -n "${RUSTUP_TOOLCHAIN:-}" ]; then
+    return 0
+  elif [ "${PORT25_TOOLCHAIN:-}" = web ]; then
+    if is_web_toolchain_ready; then export RUSTUP_TOOLCHAIN=web; fi
+  elif is_rustup_wasm_ready; then
+    return 0
+  elif is_web_toolchain_ready; then
+    export RUSTUP_TOOLCHAIN=web
+  fi
+}
+
+# Cargo's build directory: outside the checkout unless the caller chose one, so
+# that a fresh clone on the same machine reuses earlier builds.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/port25/target}"
+
+select_toolchain

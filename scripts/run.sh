@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the product on loopback: set-up if needed, release build of the site
+# and the probe, then serves the site and starts the probe. Ctrl-C stops both.
+#
+# Ports: PORT25_SITE_PORT (default 8080), PORT25_PROBE_PORT (default 8025).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$PORT25_ROOT"
+
+site_port="${PORT25_SITE_PORT:-8080}"
+probe_port="${PORT25_PROBE_PORT:-8025}"
+
+bash scripts/setup.sh
+bash scripts/build.sh /
+log "cargo build --release -p port25-probe"
+cargo build --release -p port25-probe
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  log "stopped"
+}
+trap stop INT TERM EXIT
+
+"$CARGO_TARGET_DIR/release/port25-probe" serve --listen "127.0.0.1:$probe_port" &
+pids+=($!)
+node scripts/serve.mjs --dir dist --base / --port "$site_port" &
+pids+=($!)
+
+# Wait until both answer before announcing them.
+for _ in $(seq 1 50); do
+  if curl -fsS "http://127.0.0.1:$probe_port/healthz" >/dev/null 2>&1 &&
+    curl -fsS "http://127.0.0.1:$site_port/" >/dev/null 2>&1; then
+    break
+  fi
+  sleep 0.2
+done
+log "site:  http://127.0.0.1:$site_port/"
+log "probe: http://127.0.0.1:$probe_port/healthz"
+log "press Ctrl-C to stop both"
+wait -n "${pids[@]}"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs every test: set-up if needed, formatting, lints, native tests, the
+# release wasm build (with prerender and size budgets), then end-to-end tests
+# in headless Chromium against dist/ served from a sub-path. Runs every step
+# it can, prints a summary, and exits non-zero if any step failed.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$PORT25_ROOT"
+
+# The e2e suite serves the site under this prefix, as GitHub Pages does for a
+# project site, so sub-path bugs cannot hide.
+E2E_BASE="/port25/"
+
+names=()
+results=()
+times=()
+failed=0
+
+# step NAME COMMAND...: runs one step, recording its outcome and duration.
+step() {
+  local name=$1
+  shift
+  log "$name"
+  local start=$SECONDS
+  if "$@"; then
+    results+=("ok")
+  else
+    results+=("FAILED")
+    failed=$((failed + 1))
+  fi
+  names+=("$name")
+  times+=($((SECONDS - start)))
+}
+
+# skip NAME WHY: records a step that could not run.
+skip() {
+  names+=("$1")
+  results+=("skipped: $2")
+  times+=(0)
+}
+
+started=$SECONDS
+step "set-up" bash scripts/setup.sh
+if [ "${results[0]}" != ok ]; then
+  echo "set-up failed: nothing else can run" >&2
+  exit 1
+fi
+source scripts/lib.sh # the set-up may have created the web toolchain
+
+step "cargo fmt --check" cargo fmt --all --check
+step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+step "cargo test" cargo test --workspace
+step "release build (trunk, prerender, budgets)" bash scripts/build.sh "$E2E_BASE"
+if [ "${results[-1]}" = ok ]; then
+  step "e2e (Chromium)" env PORT25_E2E_BASE="$E2E_BASE" node --test --test-concurrency=1 e2e/
+else
+  skip "e2e (Chromium)" "the build failed"
+fi
+
+echo
+echo "Summary ($((SECONDS - started)) s):"
+passed=0
+for i in "${!names[@]}"; do
+  printf '  %-44s %-28s %4s s\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
+  [ "${results[$i]}" = ok ] && passed=$((passed + 1))
+done
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

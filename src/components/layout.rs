@@ -1,0 +1,49 @@
+//! The header (skip link, site name, navigation) and footer on every page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use port25_core::site::Page;
+
+use crate::components::links::page_href;
+
+/// The skip link, the site name and the main navigation.
+#[component]
+pub(crate) fn Header() -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <A href=page_href(Page::Home) exact=true attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">":25"</span>
+                " Port25"
+            </A>
+            <nav aria-label="Main">
+                <ul>
+                    {Page::NAV
+                        .into_iter()
+                        .map(|page| {
+                            view! {
+                                <li>
+                                    <A href=page_href(page)>{page.nav_label()}</A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// The footer: what the site is and where its facts come from.
+#[component]
+pub(crate) fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <p>
+                "Port25 explains blocked outbound SMTP and how to send mail anyway. "
+                "Every provider fact links to its source. "
+                <A href=page_href(Page::About)>"About the sources"</A>
+            </p>
+        </footer>
+    }
+}

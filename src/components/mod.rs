@@ -1,0 +1,5 @@
+//! Components shared by several pages.
+
+pub(crate) mod layout;
+pub(crate) mod links;
+pub(crate) mod page_meta;

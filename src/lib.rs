@@ -1,0 +1,49 @@
+//! The Port25 site: Leptos components for every page, prerendered to static
+//! HTML natively and hydrated in the browser.
+//!
+//! Components stay thin: page data, validation and logic live in
+//! `port25-core`. The same code runs twice. Natively, with Leptos's `ssr`
+//! feature, [`prerender`] renders each route of [`port25_core::site::Page`] into
+//! its own HTML file under `dist/`. In the browser, with the `hydrate` feature,
+//! [`hydrate`] attaches to that HTML and the router takes over navigation.
+
+// The #[component] macro expands to `pub` props structs and functions that the
+// lint cannot see through; visibility is checked by hand in this crate.
+#![allow(unreachable_pub)]
+
+mod app;
+mod components;
+mod pages;
+
+pub use app::App;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prerender;
+
+/// Hydrates the prerendered page in the browser.
+///
+/// The base path comes from the `<base href>` Trunk writes for its
+/// `--public-url`, so the browser and the prerenderer always agree on it.
+#[cfg(target_arch = "wasm32")]
+pub fn hydrate() {
+    use leptos::prelude::*;
+    use port25_core::site::BasePath;
+
+    console_error_panic_hook::set_once();
+    let href = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("base[href]").ok().flatten())
+        .and_then(|b| b.get_attribute("href"))
+        .unwrap_or_default();
+    // A malformed base would have failed the prerender already; fall back to
+    // the root rather than refusing to start.
+    let base = BasePath::parse(&href).unwrap_or_default();
+    leptos::mount::hydrate_body(move || view! { <App base /> });
+    // Tests and scripts wait for this mark before interacting.
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}

@@ -1,0 +1,232 @@
+//! Renders every route of the site to its own static HTML file.
+//!
+//! Trunk's post-build hook runs the site binary natively after the wasm build
+//! (see `Trunk.toml`): it reads the `index.html` Trunk wrote (with its hashed
+//! script and style links), renders each [`Page`] with Leptos's server
+//! renderer into that shell, injects the page's `<title>` and meta tags, and
+//! writes `providers.html`, `faq.html`, ..., `404.html`. The browser then
+//! hydrates whichever file it loaded. This is a build tool: it runs once per
+//! build, never on a server.
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+};
+
+use anyhow::{bail, Context, Result};
+use futures::{executor::block_on, stream, StreamExt};
+use hydration_context::{SharedContext, SsrSharedContext};
+use leptos::{prelude::*, tachys::view::RenderHtml};
+use leptos_meta::ServerMetaContext;
+use leptos_router::location::RequestUrl;
+use port25_core::site::{BasePath, Page};
+
+use crate::App;
+
+/// Where leptos_meta puts the tags it collects; its hydration looks for the
+/// same comment.
+const HEAD_MARKER: &str = "<!--HEAD-->";
+
+/// Runs the prerenderer: `port25-site [DIST_DIR]`.
+///
+/// The output directory defaults to Trunk's staging directory
+/// (`TRUNK_STAGING_DIR`) and then to `dist`; the base path is Trunk's
+/// `TRUNK_PUBLIC_URL` (or `PORT25_PUBLIC_URL`), defaulting to `/`.
+pub fn main() -> ExitCode {
+    let dist = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("dist"));
+    let public_url = std::env::var("TRUNK_PUBLIC_URL")
+        .or_else(|_| std::env::var("PORT25_PUBLIC_URL"))
+        .unwrap_or_else(|_| "/".to_owned());
+    match run(&dist, &public_url) {
+        Ok(written) => {
+            eprintln!(
+                "prerendered {} pages into {} (base path {public_url})",
+                written.len(),
+                dist.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("prerender failed: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prerenders every page into `dist`, using `dist/index.html` as the shell.
+///
+/// Returns the paths written.
+///
+/// # Errors
+///
+/// Fails when the shell cannot be read or lacks `<head>`/`<body>`, the base
+/// path is not a plain path, or a file cannot be written.
+pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
+    let base = BasePath::parse(public_url)?;
+    let shell_path = dist.join("index.html");
+    let shell = std::fs::read_to_string(&shell_path)
+        .with_context(|| format!("reading the Trunk output {}", shell_path.display()))?;
+    // Render everything before writing anything: index.html is both the shell
+    // and an output.
+    let rendered = Page::ALL
+        .into_iter()
+        .map(|page| Ok((page, render_page(&shell, &base, page)?)))
+        .collect::<Result<Vec<_>>>()?;
+    rendered
+        .into_iter()
+        .map(|(page, html)| {
+            let path = dist.join(page.file_name());
+            std::fs::write(&path, html).with_context(|| format!("writing {}", path.display()))?;
+            Ok(path)
+        })
+        .collect()
+}
+
+/// Renders one page into a copy of the Trunk shell.
+///
+/// # Errors
+///
+/// Fails when the shell has no `</head>` or no `<body>...</body>`.
+pub fn render_page(shell: &str, base: &BasePath, page: Page) -> Result<String> {
+    // The server renderer spawns nothing we wait on except leptos_meta's one
+    // tick; a thread-pool executor is enough. Initialising twice is harmless.
+    let _ = any_spawner::Executor::init_futures_executor();
+
+    let shared = Arc::new(SsrSharedContext::new());
+    let owner = Owner::new_root(Some(shared.clone()));
+    let url = base.join(page.path());
+    let (body, meta) = owner.with(|| {
+        provide_context(RequestUrl::new(&url));
+        let (meta_context, meta_output) = ServerMetaContext::new();
+        provide_context(meta_context);
+        let app_base = base.clone();
+        let body = view! { <App base=app_base /> }.to_html();
+        (body, meta_output)
+    });
+    // Resources and errors serialised during rendering, for hydration to
+    // pick up (empty for pages that load nothing, but always present).
+    let hydration_data = shared
+        .pending_data()
+        .map(|data| block_on(data.collect::<Vec<_>>()).concat())
+        .unwrap_or_default();
+
+    let document = fill_shell(shell, &body, &hydration_data)?;
+    let document = block_on(async move {
+        meta.inject_meta_context(stream::iter([document]))
+            .await
+            .collect::<String>()
+            .await
+    });
+    drop(owner);
+    Ok(document)
+}
+
+/// Puts the rendered body and the hydration data into the shell, and the
+/// marker where leptos_meta injects its tags.
+fn fill_shell(shell: &str, body: &str, hydration_data: &str) -> Result<String> {
+    let Some(head_end) = shell.find("</head>") else {
+        bail!("the shell has no </head>");
+    };
+    let Some(body_open) = shell.find("<body") else {
+        bail!("the shell has no <body>");
+    };
+    let Some(body_start) = shell[body_open..].find('>').map(|i| body_open + i + 1) else {
+        bail!("the shell's <body> tag is not closed");
+    };
+    let Some(body_end) = shell.rfind("</body>") else {
+        bail!("the shell has no </body>");
+    };
+    if !(head_end < body_open && body_start <= body_end) {
+        bail!("the shell's <head> and <body> are out of order");
+    }
+    let mut out = String::with_capacity(shell.len() + body.len() + hydration_data.len() + 64);
+    out.push_str(&shell[..head_end]);
+    if !hydration_data.is_empty() {
+        out.push_str("<script>");
+        out.push_str(hydration_data);
+        out.push_str("</script>");
+    }
+    out.push_str(HEAD_MARKER);
+    out.push_str(&shell[head_end..body_start]);
+    // Hydration walks the body's children: nothing may sit between <body>
+    // and the app, not even whitespace.
+    out.push_str(body);
+    out.push_str(&shell[body_end..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHELL: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <script type=\"module\">import init from '/port25/x.js';</script></head>\n<body>\n</body></html>";
+
+    fn render(page: Page) -> String {
+        let base = BasePath::parse("/port25/").unwrap();
+        render_page(SHELL, &base, page).unwrap()
+    }
+
+    #[test]
+    fn every_page_has_its_title_description_and_heading() {
+        for page in Page::ALL {
+            let html = render(page);
+            let title = format!("<title>{} · Port25</title>", page.title());
+            assert!(html.contains(&title), "{page:?}: no {title} in {html}");
+            let description = format!("content=\"{}\"", page.description());
+            assert!(html.contains(&description), "{page:?}: no description");
+            assert_eq!(html.matches("<h1").count(), 1, "{page:?}: one h1");
+            let is_404_body = html.contains("<h1>Page not found</h1>");
+            assert_eq!(
+                is_404_body,
+                page == Page::NotFound,
+                "{page:?}: routed to the wrong body"
+            );
+        }
+    }
+
+    #[test]
+    fn links_carry_the_base_path() {
+        let html = render(Page::Home);
+        for page in Page::NAV {
+            let href = format!("href=\"/port25{}\"", page.path());
+            assert!(html.contains(&href), "missing {href}");
+        }
+        assert!(
+            !html.contains("href=\"/providers\""),
+            "a link lost the base path"
+        );
+    }
+
+    #[test]
+    fn the_current_page_is_marked_in_the_navigation() {
+        let html = render(Page::Faq);
+        assert!(html.contains("aria-current=\"page\""), "{html}");
+    }
+
+    #[test]
+    fn body_starts_with_the_app_and_head_keeps_trunk_scripts() {
+        let html = render(Page::About);
+        assert!(
+            html.contains("<body><a href=\"#main\" class=\"skip-link\""),
+            "whitespace before the app"
+        );
+        let head = &html[..html.find("</head>").unwrap()];
+        assert!(head.contains("import init from '/port25/x.js'"));
+        assert!(head.contains(HEAD_MARKER));
+        assert!(head.contains("__RESOLVED_RESOURCES"));
+    }
+
+    #[test]
+    fn a_broken_shell_is_an_error_not_a_page() {
+        let base = BasePath::default();
+        for shell in ["<html><body></body></html>", "<html><head></head></html>"] {
+            assert!(render_page(shell, &base, Page::Home).is_err(), "{shell}");
+        }
+    }
+}
