@@ -66,7 +66,11 @@ export async function openPage(browser, options = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    // A 404 page is served with status 404 on purpose (as GitHub Pages does);
+    // Chromium logs that for the document itself. Any other failed load counts.
+    const isDocument404 = msg.text().includes('status of 404') && msg.location().url === page.url();
+    if (!isDocument404) problems.push(`${msg.type()}: ${msg.text()} (${msg.location().url})`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   return { page, context, problems };

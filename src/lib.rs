@@ -20,10 +20,14 @@ pub use app::App;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prerender;
 
+/// The name of the `<meta>` tag that carries the base path (`/port25/`)
+/// from the prerenderer to the hydrating app.
+pub const BASE_META: &str = "port25-base";
+
 /// Hydrates the prerendered page in the browser.
 ///
-/// The base path comes from the `<base href>` Trunk writes for its
-/// `--public-url`, so the browser and the prerenderer always agree on it.
+/// The base path comes from the [`BASE_META`] tag the prerenderer writes from
+/// Trunk's `--public-url`, so the browser and the prerenderer always agree.
 #[cfg(target_arch = "wasm32")]
 pub fn hydrate() {
     use leptos::prelude::*;
@@ -32,8 +36,12 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     let href = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("base[href]").ok().flatten())
-        .and_then(|b| b.get_attribute("href"))
+        .and_then(|d| {
+            d.query_selector(&format!("meta[name=\"{BASE_META}\"]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"))
         .unwrap_or_default();
     // A malformed base would have failed the prerender already; fall back to
     // the root rather than refusing to start.

@@ -28,6 +28,16 @@ use crate::App;
 /// same comment.
 const HEAD_MARKER: &str = "<!--HEAD-->";
 
+/// The meta tag that tells the hydrating app its base path (see
+/// [`crate::BASE_META`]).
+fn base_meta(base: &BasePath) -> String {
+    format!(
+        "<meta name=\"{}\" content=\"{}\">",
+        crate::BASE_META,
+        base.join("/")
+    )
+}
+
 /// Runs the prerenderer: `port25-site [DIST_DIR]`.
 ///
 /// The output directory defaults to Trunk's staging directory
@@ -115,7 +125,7 @@ pub fn render_page(shell: &str, base: &BasePath, page: Page) -> Result<String> {
         .map(|data| block_on(data.collect::<Vec<_>>()).concat())
         .unwrap_or_default();
 
-    let document = fill_shell(shell, &body, &hydration_data)?;
+    let document = fill_shell(&without_base_element(shell), base, &body, &hydration_data)?;
     let document = block_on(async move {
         meta.inject_meta_context(stream::iter([document]))
             .await
@@ -126,9 +136,29 @@ pub fn render_page(shell: &str, base: &BasePath, page: Page) -> Result<String> {
     Ok(document)
 }
 
-/// Puts the rendered body and the hydration data into the shell, and the
-/// marker where leptos_meta injects its tags.
-fn fill_shell(shell: &str, body: &str, hydration_data: &str) -> Result<String> {
+/// Removes the `<base href>` Trunk writes for its public URL.
+///
+/// A `<base>` element makes `href="#main"` mean `/port25/#main` on every
+/// page, which breaks the skip link and every in-page anchor; the base path
+/// reaches the app through [`base_meta`] instead. Asset URLs Trunk wrote are
+/// absolute and do not need it.
+fn without_base_element(shell: &str) -> String {
+    let Some(start) = shell.find("<base ") else {
+        return shell.to_owned();
+    };
+    match shell[start..].find('>') {
+        Some(len) => {
+            let end = start + len + 1;
+            let end = end + usize::from(shell[end..].starts_with('\n'));
+            format!("{}{}", &shell[..start], &shell[end..])
+        }
+        None => shell.to_owned(),
+    }
+}
+
+/// Puts the rendered body, the base path and the hydration data into the
+/// shell, and the marker where leptos_meta injects its tags.
+fn fill_shell(shell: &str, base: &BasePath, body: &str, hydration_data: &str) -> Result<String> {
     let Some(head_end) = shell.find("</head>") else {
         bail!("the shell has no </head>");
     };
@@ -146,6 +176,7 @@ fn fill_shell(shell: &str, body: &str, hydration_data: &str) -> Result<String> {
     }
     let mut out = String::with_capacity(shell.len() + body.len() + hydration_data.len() + 64);
     out.push_str(&shell[..head_end]);
+    out.push_str(&base_meta(base));
     if !hydration_data.is_empty() {
         out.push_str("<script>");
         out.push_str(hydration_data);
@@ -220,6 +251,16 @@ mod tests {
         assert!(head.contains("import init from '/port25/x.js'"));
         assert!(head.contains(HEAD_MARKER));
         assert!(head.contains("__RESOLVED_RESOURCES"));
+        assert!(head.contains("<meta name=\"port25-base\" content=\"/port25/\">"));
+    }
+
+    #[test]
+    fn the_base_element_is_replaced_so_in_page_anchors_stay_on_the_page() {
+        let shell = SHELL.replace("<head>", "<head><base href=\"/port25/\">\n");
+        let base = BasePath::parse("/port25/").unwrap();
+        let html = render_page(&shell, &base, Page::Faq).unwrap();
+        assert!(!html.contains("<base"), "{html}");
+        assert!(html.contains("content=\"/port25/\""));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::components::links::page_href;
 #[component]
 pub(crate) fn Header() -> impl IntoView {
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
         <header class="site-header">
             <A href=page_href(Page::Home) exact=true attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">":25"</span>
@@ -31,6 +31,24 @@ pub(crate) fn Header() -> impl IntoView {
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// Moves focus to the main content.
+///
+/// Without JavaScript the browser follows `#main` itself. Once hydrated, the
+/// router would take the click for an in-app navigation that updates the URL
+/// but leaves focus on the link, so the handler focuses `<main>` itself.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    use leptos::wasm_bindgen::JsCast;
+
+    let main = document()
+        .get_element_by_id("main")
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        ev.prevent_default();
+        let _ = main.focus();
+        main.scroll_into_view();
     }
 }
 

@@ -1,0 +1,180 @@
+//! SMTP relay services (smarthosts) and the ports mail is sent on: the data the
+//! relay pages and the configuration generator read.
+//!
+//! [`Relay`] rows come from `content/data/relays.json` and [`Port`] rows from
+//! `content/data/ports.json`. This module does not generate configuration; it
+//! only describes hosts, ports, TLS modes and credentials conventions.
+
+use serde::{Deserialize, Serialize};
+
+use super::common::{Confidence, Source};
+
+/// How TLS is set up on a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// The session starts in plain text and upgrades with the STARTTLS
+    /// command (RFC 3207).
+    Starttls,
+    /// TLS from the first byte, before any SMTP (RFC 8314 3.3); Postfix needs
+    /// `smtp_tls_wrappermode = yes` with `smtp_tls_security_level = encrypt`.
+    ImplicitTls,
+    /// The relay's own documentation does not say which.
+    Unspecified,
+}
+
+/// One SMTP host name of a relay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayHost {
+    /// The host name; `<region>` marks a placeholder the user fills in.
+    pub host: String,
+    /// The region or stream the host serves.
+    pub region: String,
+    /// Caveats (for example: only a secondary source gives this host).
+    pub note: Option<String>,
+}
+
+/// One port a relay accepts submissions on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayPort {
+    /// The TCP port; validation checks it has a row in `ports.json`.
+    pub port: u16,
+    /// How TLS is negotiated.
+    pub tls: TlsMode,
+    /// Caveats (for example: recommended by the relay).
+    pub note: Option<String>,
+}
+
+/// The shape of the SMTP user name a relay expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UsernameConvention {
+    /// A fixed literal string (`apikey`, `SMTP_Injection`, `resend`, ...);
+    /// [`Username::literal`] gives it.
+    Literal,
+    /// A cloud access key id, with a derived, per-region password (SES).
+    AccessKeyId,
+    /// A login created per sending domain, such as `postmaster@<domain>`.
+    PerDomainLogin,
+    /// A server or stream token used as both user name and password.
+    ServerToken,
+    /// The account's SMTP login shown in the relay's settings.
+    AccountSmtpLogin,
+    /// An SMTP user the customer creates in the relay's console.
+    CreatedSmtpUser,
+    /// The account's API key (with the API secret as password).
+    ApiKey,
+    /// The research did not record it.
+    NotRecorded,
+}
+
+/// What to type as the SMTP user name and password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// The user name convention.
+    pub username: UsernameConvention,
+    /// The literal user name, required when `username` is `literal`.
+    pub literal: Option<String>,
+    /// What the user name is, in words.
+    pub username_help: String,
+    /// What the password is, in words (an API key, a derived SMTP password...).
+    pub password_help: String,
+    /// True when credentials differ per region (SES).
+    pub per_region: bool,
+}
+
+/// A relay's free allowance, which changes often and so always carries a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreeTier {
+    /// The allowance in words, or why it is not stated.
+    pub description: String,
+    /// When it was seen, `YYYY-MM-DD`; `None` if the research could not date
+    /// it (the site then shows it as unverified).
+    pub as_of: Option<String>,
+    /// How far the description can be trusted.
+    pub confidence: Confidence,
+}
+
+/// One SMTP relay service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relay {
+    /// Kebab-case slug, unique among relays; the page is `/relays/<id>`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// SMTP host names with their regions; at least one.
+    pub hosts: Vec<RelayHost>,
+    /// Submission ports with their TLS mode; at least one.
+    pub ports: Vec<RelayPort>,
+    /// User name and password conventions.
+    pub credentials: Credentials,
+    /// The free allowance with its date.
+    pub free_tier: FreeTier,
+    /// Citations; at least one.
+    pub sources: Vec<Source>,
+    /// The date this row was last checked against its sources (`YYYY-MM-DD`).
+    pub last_verified: String,
+    /// How far the row can be trusted.
+    pub confidence: Confidence,
+    /// Anything else worth knowing (markdown).
+    pub notes: Option<String>,
+}
+
+/// A reference to an RFC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RfcRef {
+    /// The RFC number.
+    pub number: u32,
+    /// What the RFC defines, briefly.
+    pub title: String,
+    /// A link to the RFC text (or its section).
+    pub url: String,
+}
+
+/// One TCP port used to send mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Port {
+    /// The TCP port number, unique among ports.
+    pub number: u16,
+    /// A short name ("SMTP relay", "submission", ...).
+    pub name: String,
+    /// What the port is for, in the project's own words (markdown).
+    pub purpose: String,
+    /// How TLS is negotiated on it.
+    pub tls: TlsMode,
+    /// The RFCs that define its use; empty for vendor conventions such as 2525.
+    pub rfcs: Vec<RfcRef>,
+    /// Provider ids that block this port by default. For 465, 587 and 2525
+    /// validation checks this list against each provider's `other_ports`.
+    pub blocked_by: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_modes_parse_kebab_case_only() {
+        assert_eq!(
+            serde_json::from_str::<TlsMode>("\"implicit-tls\"").unwrap(),
+            TlsMode::ImplicitTls
+        );
+        assert!(serde_json::from_str::<TlsMode>("\"ssl\"").is_err());
+        assert!(serde_json::from_str::<UsernameConvention>("\"apikey\"").is_err());
+    }
+
+    #[test]
+    fn relay_port_rejects_unknown_fields() {
+        assert!(serde_json::from_str::<RelayPort>(
+            r#"{"port":587,"tls":"starttls","note":null,"secure":true}"#
+        )
+        .is_err());
+    }
+}

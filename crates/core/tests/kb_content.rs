@@ -1,0 +1,174 @@
+//! Loads the real knowledge base from `content/` and checks that it parses,
+//! validates and keeps the promises the site makes (every researched provider,
+//! the article's providers, the minimum glossary and FAQ sizes).
+
+use std::fs;
+use std::path::PathBuf;
+
+use port25_core::kb::{
+    validate, Confidence, GuidePage, KnowledgeBase, Port25Policy, RawContent, TlsMode,
+    UsernameConvention, REQUIRED_PROVIDER_IDS,
+};
+
+fn content_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content")
+}
+
+fn read(relative: &str) -> String {
+    let path = content_dir().join(relative);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+fn guides() -> Vec<GuidePage> {
+    let mut guides: Vec<GuidePage> = fs::read_dir(content_dir().join("guide"))
+        .expect("content/guide exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .map(|path| GuidePage {
+            slug: path.file_stem().unwrap().to_string_lossy().into_owned(),
+            markdown: fs::read_to_string(&path).unwrap(),
+        })
+        .collect();
+    guides.sort_by(|a, b| a.slug.cmp(&b.slug));
+    guides
+}
+
+fn load() -> KnowledgeBase {
+    let (providers, relays, ports, glossary, faq) = (
+        read("data/providers.json"),
+        read("data/relays.json"),
+        read("data/ports.json"),
+        read("data/glossary.json"),
+        read("data/faq.json"),
+    );
+    let raw = RawContent {
+        providers: &providers,
+        relays: &relays,
+        ports: &ports,
+        glossary: &glossary,
+        faq: &faq,
+    };
+    KnowledgeBase::from_json(raw, guides())
+        .unwrap_or_else(|e| panic!("content does not parse: {e}"))
+}
+
+#[test]
+fn content_parses_and_validates() {
+    let kb = load();
+    if let Err(errors) = validate(&kb) {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        panic!("{} validation errors:\n{}", list.len(), list.join("\n"));
+    }
+}
+
+#[test]
+fn content_has_every_researched_row() {
+    let kb = load();
+    assert_eq!(kb.providers.len(), 39, "every provider of the research");
+    assert_eq!(kb.relays.len(), 11, "every relay of the research");
+    assert!(kb.glossary.len() >= 30);
+    assert!(kb.faq.len() >= 15);
+    for id in REQUIRED_PROVIDER_IDS {
+        assert!(kb.provider(id).is_some(), "{id}");
+    }
+    let mut slugs: Vec<&str> = kb.guides.iter().map(|g| g.slug.as_str()).collect();
+    slugs.sort_unstable();
+    assert_eq!(
+        slugs,
+        [
+            "alternatives",
+            "how-to-diagnose",
+            "solutions-by-provider",
+            "when-you-need-port-25",
+            "why-port-25-is-blocked"
+        ]
+    );
+}
+
+#[test]
+fn content_matches_key_research_findings() {
+    let kb = load();
+    let do_ = kb.provider("digitalocean-droplets").unwrap();
+    assert_eq!(
+        do_.other_ports.status(465),
+        Some(port25_core::kb::PortStatus::Blocked)
+    );
+    assert_eq!(
+        do_.other_ports.status(587),
+        Some(port25_core::kb::PortStatus::Blocked)
+    );
+    let ovh = kb.provider("ovhcloud-vps-dedicated").unwrap();
+    assert_eq!(ovh.port25, Port25Policy::OpenWithMonitoring);
+    let azure = kb.provider("azure-vm").unwrap();
+    assert!(azure.variants.len() >= 3);
+    // Rows backed by a single secondary source stay low confidence.
+    for id in [
+        "fly-io",
+        "heroku",
+        "att-uverse",
+        "spectrum-charter-twc",
+        "tencent-cloud-cvm",
+    ] {
+        assert_eq!(kb.provider(id).unwrap().confidence, Confidence::Low, "{id}");
+    }
+    let sendgrid = kb.relay("sendgrid").unwrap();
+    assert_eq!(sendgrid.credentials.username, UsernameConvention::Literal);
+    assert_eq!(sendgrid.credentials.literal.as_deref(), Some("apikey"));
+    let ses = kb.relay("amazon-ses").unwrap();
+    assert!(ses.credentials.per_region);
+    assert!(ses
+        .ports
+        .iter()
+        .any(|p| p.port == 2465 && p.tls == TlsMode::ImplicitTls));
+    assert!(kb
+        .relay("postmark")
+        .unwrap()
+        .ports
+        .iter()
+        .all(|p| p.port != 465));
+    assert_eq!(kb.port(465).unwrap().tls, TlsMode::ImplicitTls);
+    assert_eq!(kb.port(2525).unwrap().blocked_by, ["cloudzy"]);
+}
+
+#[test]
+fn content_never_copies_research_quotes() {
+    // The research's quoted_fact strings are for verification only; the site
+    // paraphrases. Any quote of 40+ characters appearing verbatim is a copy.
+    let research = PathBuf::from("/work/shared/data/provider-research.json");
+    let Ok(text) = fs::read_to_string(&research) else {
+        return; // The research file is not part of the repository.
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut quotes = Vec::new();
+    for list in ["providers", "relays"] {
+        for row in json[list].as_array().unwrap() {
+            for source in row["sources"].as_array().unwrap() {
+                if let Some(q) = source["quoted_fact"].as_str() {
+                    if q.chars().count() >= 40 {
+                        quotes.push(q.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    let mut content = String::new();
+    for file in ["providers", "relays", "ports", "glossary", "faq"] {
+        content.push_str(&read(&format!("data/{file}.json")));
+    }
+    for guide in guides() {
+        content.push_str(&guide.markdown);
+    }
+    for quote in quotes {
+        assert!(!content.contains(&quote), "copied quote: {quote}");
+    }
+}
+
+#[test]
+fn content_files_are_pretty_printed_with_one_data_version() {
+    let kb = load();
+    for file in ["providers", "relays", "ports", "glossary", "faq"] {
+        let text = read(&format!("data/{file}.json"));
+        assert!(text.starts_with("{\n  \"data_version\": "), "{file}.json");
+        assert!(text.contains(&format!("\"data_version\": \"{}\"", kb.data_version)));
+    }
+}
