@@ -10,4 +10,5 @@
 
 pub mod diagnose;
 pub mod kb;
+pub mod probe_types;
 pub mod site;

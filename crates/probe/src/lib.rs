@@ -1,13 +1,211 @@
 //! Port25's probe service: the live SMTP checks a browser cannot make.
 //!
 //! Browsers cannot open connections to ports 25, 465 or 587, so the site calls
-//! this small HTTP service for MX lookups and SMTP probes. So far it serves
-//! only `GET /healthz`; the probe engine, its API and its abuse controls
-//! (SSRF guard, rate limits, CORS) are their own piece of work. What it is
-//! not: a mail sender. It never issues MAIL, RCPT or DATA.
+//! this small HTTP service for MX lookups and SMTP probes. The pieces are
+//! modules: [`reply`] parses SMTP replies (RFC 5321 4.2), [`guard`] decides
+//! which targets and addresses may be contacted (the SSRF guard), [`dns`]
+//! looks up MX hosts (RFC 5321 5.1, RFC 7505) behind a trait, [`tls`] records
+//! certificate checks as data, and [`session`] drives one SMTP session
+//! (RFC 3207 STARTTLS, RFC 8314 implicit TLS). [`Prober`] ties them into one
+//! probe of a domain or host. What it is not: a mail sender. It never issues
+//! MAIL, RCPT or DATA.
+
+use std::sync::Arc;
 
 use axum::{routing::get, Json, Router};
+use port25_core::probe_types::{
+    Event, MxAnswer, MxHost, ProbeMode, ProbeReport, ProbeRequest, RequestError,
+};
 use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+pub mod api;
+pub mod dns;
+pub mod guard;
+pub mod reply;
+pub mod session;
+pub mod text;
+pub mod tls;
+
+use dns::{lookup_mx, resolve_exchange, LookupError, Resolve};
+use guard::{parse_target, Guard, Rejection, Target, TargetError};
+use session::{probe_address, SessionConfig};
+
+/// The most addresses one probe connects to, across all exchanges.
+pub const DEFAULT_MAX_ADDRESSES: usize = 8;
+
+/// Why a probe could not start: the request or the DNS, never the server.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProbeError {
+    /// The request's shape is wrong (port, length, characters).
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// The target is not a usable host name or IP literal.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// The target is an IP literal the guard refuses.
+    #[error("{address} is not probed: {reason}")]
+    Refused {
+        /// The address as parsed.
+        address: std::net::IpAddr,
+        /// Why.
+        reason: Rejection,
+    },
+    /// The MX or address lookup failed.
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
+}
+
+/// Runs probes: resolver, guard and session settings together.
+#[derive(Clone)]
+pub struct Prober {
+    /// Where MX and address records come from.
+    pub resolver: Arc<dyn Resolve>,
+    /// Which addresses may be contacted.
+    pub guard: Guard,
+    /// Timeouts, EHLO name and trust roots for each session.
+    pub session: SessionConfig,
+    /// The most addresses probed per request; [`DEFAULT_MAX_ADDRESSES`].
+    pub max_addresses: usize,
+}
+
+impl std::fmt::Debug for Prober {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prober")
+            .field("guard", &self.guard)
+            .field("session", &self.session)
+            .field("max_addresses", &self.max_addresses)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Prober {
+    /// Returns a prober with default settings over `resolver`.
+    pub fn new(resolver: Arc<dyn Resolve>) -> Self {
+        Prober {
+            resolver,
+            guard: Guard::default(),
+            session: SessionConfig::default(),
+            max_addresses: DEFAULT_MAX_ADDRESSES,
+        }
+    }
+
+    /// Looks up a domain's MX hosts (RFC 5321 5.1) without probing them.
+    pub async fn mx(&self, domain: &str) -> Result<MxAnswer, ProbeError> {
+        match parse_target(domain)? {
+            Target::Name(name) => Ok(lookup_mx(self.resolver.as_ref(), &self.guard, &name).await?),
+            Target::Ip(address) => Err(ProbeError::Target(TargetError {
+                input: address.to_string(),
+                kind: guard::TargetErrorKind::IpLiteral,
+            })),
+        }
+    }
+
+    /// Resolves what a request points at: the MX answer, or for a host
+    /// probe (or an IP literal) a single pseudo-exchange.
+    pub async fn resolve(&self, request: &ProbeRequest) -> Result<MxAnswer, ProbeError> {
+        request.validate()?;
+        match parse_target(&request.target)? {
+            Target::Ip(address) => {
+                self.guard
+                    .check(address)
+                    .map_err(|reason| ProbeError::Refused { address, reason })?;
+                let mut host = empty_host(&address.to_string());
+                dns::admit(&self.guard, vec![address], &mut host);
+                Ok(MxAnswer {
+                    domain: address.to_string(),
+                    mx: vec![host],
+                    null_mx: false,
+                    implicit_mx: false,
+                    notes: Vec::new(),
+                })
+            }
+            Target::Name(name) if request.mode == ProbeMode::Host => {
+                let host = resolve_exchange(self.resolver.as_ref(), &self.guard, 0, &name).await;
+                Ok(MxAnswer {
+                    domain: name,
+                    mx: vec![host],
+                    null_mx: false,
+                    implicit_mx: false,
+                    notes: Vec::new(),
+                })
+            }
+            Target::Name(name) => Ok(lookup_mx(self.resolver.as_ref(), &self.guard, &name).await?),
+        }
+    }
+
+    /// Runs a whole probe: resolve, then probe up to `max_addresses`
+    /// addresses concurrently, in MX preference order, IPv4 and IPv6 both.
+    /// Progress goes to `events` when given.
+    pub async fn probe(
+        &self,
+        request: &ProbeRequest,
+        events: Option<mpsc::Sender<Event>>,
+    ) -> Result<ProbeReport, ProbeError> {
+        let started = Instant::now();
+        let answer = self.resolve(request).await?;
+        if let Some(events) = &events {
+            let _ = events.try_send(Event::MxResolved {
+                answer: answer.clone(),
+            });
+        }
+        let mut targets = Vec::new();
+        for host in &answer.mx {
+            let addresses = host
+                .ipv4
+                .iter()
+                .map(|v4| std::net::IpAddr::V4(*v4))
+                .chain(host.ipv6.iter().map(|v6| std::net::IpAddr::V6(*v6)));
+            for address in addresses {
+                // Every address was admitted by the guard already; vetting
+                // again is what makes a connectable address, and is cheap.
+                if let Ok(vetted) = self.guard.vet(address, request.port) {
+                    targets.push((host.exchange.clone(), vetted));
+                }
+            }
+        }
+        let mut notes = answer.notes.clone();
+        if targets.len() > self.max_addresses {
+            notes.push(format!(
+                "{} addresses found; only the first {} are probed.",
+                targets.len(),
+                self.max_addresses
+            ));
+            targets.truncate(self.max_addresses);
+        }
+        let runs = targets.iter().map(|(exchange, vetted)| {
+            probe_address(&self.session, exchange, *vetted, events.clone())
+        });
+        let results = futures::future::join_all(runs).await;
+        let report = ProbeReport {
+            target: answer.domain.clone(),
+            port: request.port,
+            mode: request.mode,
+            mx: MxAnswer { notes, ..answer },
+            results,
+            ehlo_name: self.session.ehlo_name.clone(),
+            ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        };
+        if let Some(events) = &events {
+            let _ = events.try_send(Event::Done {
+                report: Box::new(report.clone()),
+            });
+        }
+        Ok(report)
+    }
+}
+
+fn empty_host(exchange: &str) -> MxHost {
+    MxHost {
+        preference: 0,
+        exchange: exchange.to_owned(),
+        ipv4: Vec::new(),
+        ipv6: Vec::new(),
+        skipped: Vec::new(),
+        error: None,
+    }
+}
 
 /// The body of `GET /healthz`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -18,7 +216,8 @@ pub struct Health {
     pub version: &'static str,
 }
 
-/// Builds the HTTP application.
+/// Builds the health-check application (`GET /healthz` only); the full
+/// service is [`api::router`], which includes it.
 pub fn app() -> Router {
     Router::new().route("/healthz", get(healthz))
 }
@@ -54,6 +253,80 @@ mod tests {
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(json["status"], "ok");
         assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
+    }
+
+    fn prober() -> Prober {
+        let resolver = dns::StaticResolver::default()
+            .with_address("mx.example.com", "8.8.8.8".parse().unwrap())
+            .with_address("mx.example.com", "10.0.0.1".parse().unwrap());
+        Prober::new(std::sync::Arc::new(resolver))
+    }
+
+    fn request(target: &str, mode: ProbeMode) -> ProbeRequest {
+        ProbeRequest {
+            target: target.into(),
+            port: 25,
+            mode,
+        }
+    }
+
+    #[tokio::test]
+    async fn host_mode_resolves_one_host_through_the_guard() {
+        let answer = prober()
+            .resolve(&request("MX.example.com", ProbeMode::Host))
+            .await
+            .unwrap();
+        assert_eq!(answer.domain, "mx.example.com");
+        assert_eq!(answer.mx.len(), 1);
+        assert_eq!(answer.mx[0].ipv4.len(), 1);
+        assert_eq!(answer.mx[0].skipped.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn ip_literals_are_guarded_in_every_spelling() {
+        for target in [
+            "127.0.0.1",
+            "2130706433",
+            "0x7f000001",
+            "[::ffff:127.0.0.1]",
+        ] {
+            let err = prober()
+                .resolve(&request(target, ProbeMode::Host))
+                .await
+                .unwrap_err();
+            assert!(matches!(err, ProbeError::Refused { .. }), "{target}: {err}");
+        }
+        let mut loopback_ok = prober();
+        loopback_ok.guard = Guard::allowing_loopback();
+        let answer = loopback_ok
+            .resolve(&request("0177.0.0.1", ProbeMode::Mx))
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.mx[0].ipv4,
+            ["127.0.0.1".parse::<std::net::Ipv4Addr>().unwrap()]
+        );
+        let answer = prober()
+            .resolve(&request("[8.8.8.8]", ProbeMode::Host))
+            .await
+            .unwrap();
+        assert_eq!(answer.domain, "8.8.8.8");
+    }
+
+    #[tokio::test]
+    async fn mx_lookup_of_an_ip_literal_is_refused() {
+        let err = prober().mx("8.8.8.8").await.unwrap_err();
+        assert!(err.to_string().contains("needs a domain"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn bad_requests_never_reach_dns() {
+        let mut bad_port = request("example.com", ProbeMode::Mx);
+        bad_port.port = 22;
+        assert!(matches!(
+            prober().probe(&bad_port, None).await,
+            Err(ProbeError::Request(RequestError::PortNotAllowed(22)))
+        ));
     }
 
     #[tokio::test]
