@@ -31,7 +31,7 @@ pub fn App(
                     <Route path=path!("/") view=pages::home::Home />
                     <Route path=path!("/providers") view=pages::coming_soon::Providers />
                     <Route path=path!("/relays") view=pages::coming_soon::Relays />
-                    <Route path=path!("/diagnose") view=pages::coming_soon::Diagnose />
+                    <Route path=path!("/diagnose") view=pages::diagnose::Diagnose />
                     <Route path=path!("/generator") view=pages::coming_soon::Generator />
                     <Route path=path!("/tester") view=pages::coming_soon::Tester />
                     <Route path=path!("/glossary") view=pages::coming_soon::Glossary />

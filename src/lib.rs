@@ -13,6 +13,7 @@
 
 mod app;
 mod components;
+mod data;
 mod pages;
 
 pub use app::App;

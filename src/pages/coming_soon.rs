@@ -8,7 +8,7 @@ use crate::components::page_meta::PageMeta;
 
 /// A page's heading, its one-line purpose and an honest "coming soon".
 #[component]
-fn Pending(
+pub(crate) fn Pending(
     /// The page being shown.
     page: Page,
     /// What the page will offer, in one sentence.
@@ -35,12 +35,6 @@ pub(crate) fn Providers() -> impl IntoView {
 #[component]
 pub(crate) fn Relays() -> impl IntoView {
     view! { <Pending page=Page::Relays purpose="Relay services that accept your mail on ports 587, 465 or 2525, with their hosts and free tiers." /> }
-}
-
-/// The diagnosis decision tree.
-#[component]
-pub(crate) fn Diagnose() -> impl IntoView {
-    view! { <Pending page=Page::Diagnose purpose="A step-by-step diagnosis from what your server sees to the cause and the fix." /> }
 }
 
 /// The relay configuration generator.

@@ -3,5 +3,6 @@
 
 pub(crate) mod about;
 pub(crate) mod coming_soon;
+pub(crate) mod diagnose;
 pub(crate) mod home;
 pub(crate) mod not_found;

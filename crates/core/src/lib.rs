@@ -10,5 +10,6 @@
 
 pub mod diagnose;
 pub mod kb;
+pub mod markdown;
 pub mod probe_types;
 pub mod site;

@@ -12,6 +12,7 @@
 //! so a misspelt value or key fails to parse instead of being silently ignored.
 
 mod common;
+mod labels;
 mod links;
 mod provider;
 mod relay;
@@ -21,6 +22,7 @@ mod validate;
 use serde::{Deserialize, Serialize};
 
 pub use common::{is_slug, Confidence, IsoDate, Source, SourceKind};
+pub use labels::Labelled;
 pub use links::{classify, link_targets, LinkTarget, STATIC_ROUTES};
 pub use provider::{
     ArticleComparison, OtherPorts, Port25Policy, PortStatus, Provider, ProviderCategory,
