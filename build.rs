@@ -14,12 +14,21 @@ use std::{fmt::Write as _, fs, path::Path};
 use anyhow::{bail, Context, Result};
 use port25_core::{
     diagnose::{self, Node},
-    kb::{self, GuidePage, KnowledgeBase, RawContent, SourceKind},
+    kb::{self, GuidePage, KnowledgeBase, RawContent},
     markdown::{self, RenderOptions},
 };
 
 /// The data files, in the order `RawContent` takes them.
 const DATA_FILES: [&str; 5] = ["providers", "relays", "ports", "glossary", "faq"];
+
+/// The guide's reading order.
+const GUIDE_ORDER: [&str; 5] = [
+    "why-port-25-is-blocked",
+    "how-to-diagnose",
+    "solutions-by-provider",
+    "alternatives",
+    "when-you-need-port-25",
+];
 
 fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -41,7 +50,11 @@ fn main() -> Result<()> {
             name.strip_suffix(".md").map(str::to_owned)
         })
         .collect();
-    guide_slugs.sort();
+    // Reading order first; any page not listed follows alphabetically.
+    guide_slugs.sort_by_key(|slug| {
+        let rank = GUIDE_ORDER.iter().position(|s| s == slug).unwrap_or(GUIDE_ORDER.len());
+        (rank, slug.clone())
+    });
     let guides = guide_slugs
         .iter()
         .map(|slug| {
@@ -107,64 +120,26 @@ fn content_files(content: &Path, guide_slugs: &[String]) -> Result<String> {
     Ok(s)
 }
 
-/// The provider and relay rows the comparison tables render in both builds.
+/// The names the provider, relay and guide pages need for their titles in
+/// both builds. The tables themselves are prerendered HTML, not wasm data.
 fn tables(kb: &KnowledgeBase) -> Result<String> {
     let mut s = String::new();
     writeln!(s, "/// The data version of content/data.\npub(crate) const DATA_VERSION: &str = {:?};", kb.data_version)?;
-    s.push_str("/// One row per provider, in the data file's order.\npub(crate) static PROVIDERS: &[ProviderRow] = &[\n");
+    s.push_str("/// Provider ids and names, in the data file's order.\npub(crate) static PROVIDERS: &[ProviderRow] = &[\n");
     for p in &kb.providers {
-        // Cells link to the first official source, else the first with a URL.
-        let source = p
-            .sources
-            .iter()
-            .filter(|src| src.url.is_some())
-            .min_by_key(|src| src.kind != SourceKind::Official);
-        let (url, title) = source
-            .map(|src| (src.url.clone().unwrap_or_default(), src.title.clone()))
-            .unwrap_or_default();
         writeln!(
             s,
-            "    ProviderRow {{ id: {:?}, name: {:?}, category: ProviderCategory::{:?}, policy: Port25Policy::{:?}, \
-             p465: PortStatus::{:?}, p587: PortStatus::{:?}, p2525: PortStatus::{:?}, unblock: UnblockRoute::{:?}, \
-             confidence: Confidence::{:?}, last_verified: {:?}, source_url: {:?}, source_title: {:?}, relay: {:?} }},",
-            p.id,
-            p.name,
-            p.category,
-            p.port25,
-            p.other_ports.smtps,
-            p.other_ports.submission,
-            p.other_ports.alternate_2525,
-            p.unblock.route,
-            p.confidence,
-            p.last_verified,
-            url,
-            title,
-            p.recommended_relay.as_ref().and_then(|r| r.relay_id.clone()),
+            "    ProviderRow {{ id: {:?}, name: {:?}, policy: port25_core::kb::Port25Policy::{:?} }},",
+            p.id, p.name, p.port25
         )?;
     }
-    s.push_str("];\n/// One row per relay service, in the data file's order.\npub(crate) static RELAYS: &[RelayRow] = &[\n");
+    s.push_str("];\n/// Relay ids and names, in the data file's order.\npub(crate) static RELAYS: &[RelayRow] = &[\n");
     for r in &kb.relays {
-        let ports: Vec<String> = r
-            .ports
-            .iter()
-            .map(|p| format!("({}, TlsMode::{:?})", p.port, p.tls))
-            .collect();
-        let url = r.sources.iter().find_map(|src| src.url.clone()).unwrap_or_default();
-        writeln!(
-            s,
-            "    RelayRow {{ id: {:?}, name: {:?}, host: {:?}, regions: {}, ports: &[{}], free_tier: {:?}, \
-             free_tier_as_of: {:?}, confidence: Confidence::{:?}, last_verified: {:?}, source_url: {:?} }},",
-            r.id,
-            r.name,
-            r.hosts.first().map(|h| h.host.clone()).unwrap_or_default(),
-            r.hosts.len(),
-            ports.join(", "),
-            r.free_tier.description,
-            r.free_tier.as_of,
-            r.confidence,
-            r.last_verified,
-            url,
-        )?;
+        writeln!(s, "    RelayRow {{ id: {:?}, name: {:?} }},", r.id, r.name)?;
+    }
+    s.push_str("];\n/// Guide pages: slug and title, in reading order.\npub(crate) static GUIDES: &[(&str, &str)] = &[\n");
+    for g in &kb.guides {
+        writeln!(s, "    ({:?}, {:?}),", g.slug, g.title().unwrap_or(&g.slug))?;
     }
     s.push_str("];\n");
     Ok(s)

@@ -1,6 +1,7 @@
-// Shared set-up for the end-to-end suites: serves dist/ under the base path
-// the build used (as GitHub Pages would) and drives Debian's Chromium through
-// playwright-core. Nothing here talks to anything but 127.0.0.1.
+// Shared set-up for the end-to-end suites: serves dist/ (or the directory in
+// PORT25_E2E_DIST) under the base path the build used (as GitHub Pages would)
+// and drives Debian's Chromium through playwright-core. Nothing here talks to
+// anything but 127.0.0.1.
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
 
@@ -15,9 +16,14 @@ export const ROUTES = [
   { path: 'diagnose', h1: 'Diagnose outbound SMTP' },
   { path: 'generator', h1: 'Relay configuration generator' },
   { path: 'tester', h1: 'SMTP connectivity tester' },
+  { path: 'guide', h1: 'Guide to blocked port 25' },
   { path: 'glossary', h1: 'Mail delivery glossary' },
   { path: 'faq', h1: 'Port 25 FAQ' },
+  { path: 'ports', h1: 'SMTP ports: 25, 465, 587 and 2525' },
   { path: 'about', h1: 'About Port25' },
+  { path: 'providers/hetzner-cloud', h1: 'Hetzner Cloud' },
+  { path: 'relays/sendgrid', h1: 'Twilio SendGrid' },
+  { path: 'guide/why-port-25-is-blocked', h1: 'Why port 25 is blocked' },
 ];
 
 /** The header navigation, in order: label and route. */
@@ -27,6 +33,7 @@ export const NAV = [
   ['Diagnose', 'diagnose'],
   ['Generator', 'generator'],
   ['Tester', 'tester'],
+  ['Guide', 'guide'],
   ['Glossary', 'glossary'],
   ['FAQ', 'faq'],
   ['About', 'about'],
@@ -34,7 +41,7 @@ export const NAV = [
 
 /** Starts the static server and the browser; returns them with a `close`. */
 export async function start() {
-  const { server, url } = await serve({ dir: 'dist', base: BASE, port: 0 });
+  const { server, url } = await serve({ dir: process.env.PORT25_E2E_DIST ?? 'dist', base: BASE, port: 0 });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -29,13 +29,18 @@ pub fn App(
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home />
-                    <Route path=path!("/providers") view=pages::coming_soon::Providers />
-                    <Route path=path!("/relays") view=pages::coming_soon::Relays />
+                    <Route path=path!("/providers") view=pages::providers::Providers />
+                    <Route path=path!("/providers/:id") view=pages::providers::ProviderPage />
+                    <Route path=path!("/relays") view=pages::relays::Relays />
+                    <Route path=path!("/relays/:id") view=pages::relays::RelayPage />
                     <Route path=path!("/diagnose") view=pages::diagnose::Diagnose />
                     <Route path=path!("/generator") view=pages::coming_soon::Generator />
                     <Route path=path!("/tester") view=pages::coming_soon::Tester />
-                    <Route path=path!("/glossary") view=pages::coming_soon::Glossary />
-                    <Route path=path!("/faq") view=pages::coming_soon::Faq />
+                    <Route path=path!("/guide") view=pages::knowledge::Guide />
+                    <Route path=path!("/guide/:slug") view=pages::knowledge::GuidePage />
+                    <Route path=path!("/glossary") view=pages::knowledge::Glossary />
+                    <Route path=path!("/faq") view=pages::knowledge::Faq />
+                    <Route path=path!("/ports") view=pages::knowledge::Ports />
                     <Route path=path!("/about") view=pages::about::About />
                 </Routes>
             </main>
@@ -48,4 +53,4 @@ pub fn App(
 /// The prerender tests render every `Page` and check its heading, so a route
 /// missing here shows up as a 404 body there.
 #[allow(dead_code)]
-const _: [Page; 10] = Page::ALL;
+const _: [Page; 12] = Page::ALL;

@@ -19,6 +19,10 @@ mod pages;
 pub use app::App;
 
 #[cfg(not(target_arch = "wasm32"))]
+pub mod content;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod exports;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod prerender;
 
 /// The name of the `<meta>` tag that carries the base path (`/port25/`)

@@ -22,7 +22,7 @@ use leptos_meta::ServerMetaContext;
 use leptos_router::location::RequestUrl;
 use port25_core::site::{BasePath, Page};
 
-use crate::App;
+use crate::{content, exports, App};
 
 /// Where leptos_meta puts the tags it collects; its hydration looks for the
 /// same comment.
@@ -83,18 +83,46 @@ pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
         .with_context(|| format!("reading the Trunk output {}", shell_path.display()))?;
     // Render everything before writing anything: index.html is both the shell
     // and an output.
-    let rendered = Page::ALL
+    let mut outputs = routes()
         .into_iter()
-        .map(|page| Ok((page, render_page(&shell, &base, page)?)))
+        .map(|(path, file)| Ok((file, render_path(&shell, &base, &path)?)))
         .collect::<Result<Vec<_>>>()?;
-    rendered
+    for key in content::fragment_keys() {
+        let html = content::fragment(&key, &base).with_context(|| format!("fragment {key}"))?;
+        outputs.push((format!("fragments/{key}.html"), html));
+    }
+    for file in exports::all(content::kb(), content::changelog())? {
+        outputs.push((format!("data/{}", file.path), file.contents));
+    }
+    outputs
         .into_iter()
-        .map(|(page, html)| {
-            let path = dist.join(page.file_name());
-            std::fs::write(&path, html).with_context(|| format!("writing {}", path.display()))?;
+        .map(|(file, contents)| {
+            let path = dist.join(file);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
             Ok(path)
         })
         .collect()
+}
+
+/// Every route to prerender, relative to the base path, with its output
+/// file: the static pages, then one page per provider, relay and guide page.
+pub fn routes() -> Vec<(String, String)> {
+    let kb = content::kb();
+    let mut routes: Vec<(String, String)> = Page::ALL
+        .into_iter()
+        .map(|page| (page.path().to_owned(), page.file_name()))
+        .collect();
+    let dynamic = kb
+        .providers
+        .iter()
+        .map(|p| format!("providers/{}", p.id))
+        .chain(kb.relays.iter().map(|r| format!("relays/{}", r.id)))
+        .chain(kb.guides.iter().map(|g| format!("guide/{}", g.slug)));
+    routes.extend(dynamic.map(|rel| (format!("/{rel}"), format!("{rel}.html"))));
+    routes
 }
 
 /// Renders one page into a copy of the Trunk shell.
@@ -103,13 +131,23 @@ pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
 ///
 /// Fails when the shell has no `</head>` or no `<body>...</body>`.
 pub fn render_page(shell: &str, base: &BasePath, page: Page) -> Result<String> {
+    render_path(shell, base, page.path())
+}
+
+/// Renders the route at `path` (relative to the base path) into a copy of
+/// the Trunk shell.
+///
+/// # Errors
+///
+/// Fails when the shell has no `</head>` or no `<body>...</body>`.
+pub fn render_path(shell: &str, base: &BasePath, path: &str) -> Result<String> {
     // The server renderer spawns nothing we wait on except leptos_meta's one
     // tick; a thread-pool executor is enough. Initialising twice is harmless.
     let _ = any_spawner::Executor::init_futures_executor();
 
     let shared = Arc::new(SsrSharedContext::new());
     let owner = Owner::new_root(Some(shared.clone()));
-    let url = base.join(page.path());
+    let url = base.join(path);
     let (body, meta) = owner.with(|| {
         provide_context(RequestUrl::new(&url));
         let (meta_context, meta_output) = ServerMetaContext::new();

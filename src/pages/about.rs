@@ -1,13 +1,37 @@
 //! About the project and where its facts come from.
 
 use leptos::prelude::*;
-use port25_core::site::Page;
+use port25_core::site::{BasePath, Page};
 
 use crate::components::page_meta::PageMeta;
+use crate::data::DATA_VERSION;
+
+/// The data sets offered for download, with what each holds.
+const DATA_SETS: [(&str, &str); 5] = [
+    ("providers", "hosting providers and ISPs"),
+    ("relays", "relay services"),
+    ("ports", "SMTP ports"),
+    ("glossary", "glossary terms"),
+    ("faq", "questions and answers"),
+];
 
 /// The about page.
 #[component]
 pub(crate) fn About() -> impl IntoView {
+    let base = use_context::<BasePath>().unwrap_or_default();
+    let downloads = DATA_SETS
+        .into_iter()
+        .map(|(kind, what)| {
+            view! {
+                <li>
+                    {what}": "
+                    <a href=base.join(&format!("/data/{kind}.json"))>"JSON"</a>", "
+                    <a href=base.join(&format!("/data/{kind}.csv"))>"CSV"</a>", "
+                    <a href=base.join(&format!("/data/schema/{kind}.schema.json"))>"schema"</a>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <PageMeta page=Page::About />
         <h1>"About Port25"</h1>
@@ -22,6 +46,19 @@ pub(crate) fn About() -> impl IntoView {
             "Every fact about a provider links to the provider's own documentation "
             "where one exists, with the date it was last checked. Where secondary "
             "sources and official documents disagree, the site shows the official one."
+        </p>
+        <h2 id="data">"The data"</h2>
+        <p>
+            "Everything in the tables can be downloaded. Data version "<strong>{DATA_VERSION}</strong>
+            "; what changed between versions is in the "<a href=base.join("/data/CHANGELOG.md")>"changelog"</a>"."
+        </p>
+        <ul class="downloads-list">{downloads}</ul>
+        <p>
+            "JSON files follow their JSON Schema (linked from each file's "<code>"$schema"</code>"). "
+            "CSV files are RFC 4180: UTF-8, comma-separated, a header row, fields quoted when they "
+            "hold commas, quotes or line breaks. A field with several values (sources, variants, "
+            "hosts, ports) separates them with "<code>" | "</code>" (space, bar, space), and a source "
+            "reads "<code>"kind: title <url>"</code>"."
         </p>
     }
 }

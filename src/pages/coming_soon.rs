@@ -25,18 +25,6 @@ pub(crate) fn Pending(
     }
 }
 
-/// The providers comparison.
-#[component]
-pub(crate) fn Providers() -> impl IntoView {
-    view! { <Pending page=Page::Providers purpose="A sourced table of which hosting providers and ISPs block outbound port 25, and how to get unblocked." /> }
-}
-
-/// The relay services comparison.
-#[component]
-pub(crate) fn Relays() -> impl IntoView {
-    view! { <Pending page=Page::Relays purpose="Relay services that accept your mail on ports 587, 465 or 2525, with their hosts and free tiers." /> }
-}
-
 /// The relay configuration generator.
 #[component]
 pub(crate) fn Generator() -> impl IntoView {
@@ -49,14 +37,3 @@ pub(crate) fn Tester() -> impl IntoView {
     view! { <Pending page=Page::Tester purpose="Live checks of a mail server's MX records, banner, EHLO, STARTTLS and certificate." /> }
 }
 
-/// The glossary.
-#[component]
-pub(crate) fn Glossary() -> impl IntoView {
-    view! { <Pending page=Page::Glossary purpose="Plain explanations of the terms of mail delivery, from SMTP to DMARC." /> }
-}
-
-/// The FAQ.
-#[component]
-pub(crate) fn Faq() -> impl IntoView {
-    view! { <Pending page=Page::Faq purpose="Answers to common questions about blocked port 25 and how to send mail anyway." /> }
-}

@@ -12,4 +12,5 @@ pub mod diagnose;
 pub mod kb;
 pub mod markdown;
 pub mod probe_types;
+pub mod relay_config;
 pub mod site;

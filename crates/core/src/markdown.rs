@@ -102,7 +102,10 @@ pub fn slugify(text: &str) -> String {
 
 /// Renders `markdown` to HTML with anchors, base-path links and term links.
 pub fn render(markdown: &str, options: &RenderOptions<'_>) -> Rendered {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    );
     let events: Vec<Event<'_>> = parser.collect();
     let (events, headings) = anchor_headings(events, options);
     let events = rebase_links(events, &options.base);
@@ -145,7 +148,8 @@ fn anchor_headings<'a>(
                 }
                 j += 1;
             }
-            let base_id = explicit.unwrap_or_else(|| format!("{}{}", options.id_prefix, slugify(&text)));
+            let base_id =
+                explicit.unwrap_or_else(|| format!("{}{}", options.id_prefix, slugify(&text)));
             let mut anchor = base_id.clone();
             let mut n = 2;
             while used.contains(&anchor) {
@@ -240,7 +244,9 @@ fn link_terms<'a>(events: Vec<Event<'a>>, options: &RenderOptions<'_>) -> Vec<Ev
     let mut skip_depth = 0usize;
     for event in events {
         match &event {
-            Event::Start(Tag::Heading { .. } | Tag::Link { .. } | Tag::CodeBlock(_) | Tag::Image { .. }) => {
+            Event::Start(
+                Tag::Heading { .. } | Tag::Link { .. } | Tag::CodeBlock(_) | Tag::Image { .. },
+            ) => {
                 skip_depth += 1;
             }
             Event::End(TagEnd::Heading(_) | TagEnd::Link | TagEnd::CodeBlock | TagEnd::Image) => {
@@ -292,13 +298,18 @@ mod tests {
     use super::*;
 
     fn terms() -> Vec<TermLink> {
-        [("SMTP", "smtp"), ("MTA-STS", "mta-sts"), ("MTA", "mta"), ("greylisting", "greylisting")]
-            .into_iter()
-            .map(|(text, id)| TermLink {
-                text: text.into(),
-                id: id.into(),
-            })
-            .collect()
+        [
+            ("SMTP", "smtp"),
+            ("MTA-STS", "mta-sts"),
+            ("MTA", "mta"),
+            ("greylisting", "greylisting"),
+        ]
+        .into_iter()
+        .map(|(text, id)| TermLink {
+            text: text.into(),
+            id: id.into(),
+        })
+        .collect()
     }
 
     #[test]
@@ -335,7 +346,11 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"title\">Title</h2>"), "{}", r.html);
         assert!(r.html.contains("<h3 id=\"part\">Part</h3>"));
         assert!(r.html.contains("<h3 id=\"part-2\">Part</h3>"));
-        let ids: Vec<_> = r.headings.iter().map(|h| (h.level, h.id.as_str())).collect();
+        let ids: Vec<_> = r
+            .headings
+            .iter()
+            .map(|h| (h.level, h.id.as_str()))
+            .collect();
         assert_eq!(ids, [(2, "title"), (3, "part"), (3, "part-2")]);
     }
 
@@ -345,8 +360,15 @@ mod tests {
             base: BasePath::parse("/port25/").unwrap(),
             ..RenderOptions::default()
         };
-        let r = render("[a](/providers/aws-ec2) [b](https://example.org/x) [c](//cdn.example)", &options);
-        assert!(r.html.contains("href=\"/port25/providers/aws-ec2\""), "{}", r.html);
+        let r = render(
+            "[a](/providers/aws-ec2) [b](https://example.org/x) [c](//cdn.example)",
+            &options,
+        );
+        assert!(
+            r.html.contains("href=\"/port25/providers/aws-ec2\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"https://example.org/x\""));
         assert!(r.html.contains("href=\"//cdn.example\""));
     }
@@ -358,11 +380,25 @@ mod tests {
             terms: &t,
             ..RenderOptions::default()
         };
-        let r = render("SMTP and SMTP again. MTA-STS, then an MTA. Greylisting!", &options);
-        assert_eq!(r.html.matches("href=\"/glossary#smtp\"").count(), 1, "{}", r.html);
-        assert!(r.html.contains("<a class=\"term\" href=\"/glossary#mta-sts\">MTA-STS</a>"));
-        assert!(r.html.contains("<a class=\"term\" href=\"/glossary#mta\">MTA</a>"));
-        assert!(r.html.contains("<a class=\"term\" href=\"/glossary#greylisting\">Greylisting</a>"));
+        let r = render(
+            "SMTP and SMTP again. MTA-STS, then an MTA. Greylisting!",
+            &options,
+        );
+        assert_eq!(
+            r.html.matches("href=\"/glossary#smtp\"").count(),
+            1,
+            "{}",
+            r.html
+        );
+        assert!(r
+            .html
+            .contains("<a class=\"term\" href=\"/glossary#mta-sts\">MTA-STS</a>"));
+        assert!(r
+            .html
+            .contains("<a class=\"term\" href=\"/glossary#mta\">MTA</a>"));
+        assert!(r
+            .html
+            .contains("<a class=\"term\" href=\"/glossary#greylisting\">Greylisting</a>"));
     }
 
     #[test]
@@ -372,7 +408,10 @@ mod tests {
             terms: &t,
             ..RenderOptions::default()
         };
-        let r = render("# SMTP\n\n[SMTP](/faq) `SMTP` ESMTPS SMTPS\n\n```\nSMTP\n```\n", &options);
+        let r = render(
+            "# SMTP\n\n[SMTP](/faq) `SMTP` ESMTPS SMTPS\n\n```\nSMTP\n```\n",
+            &options,
+        );
         assert!(!r.html.contains("class=\"term\""), "{}", r.html);
     }
 
@@ -384,6 +423,10 @@ mod tests {
             ..RenderOptions::default()
         };
         let r = render("a <b> & SMTP", &options);
-        assert!(r.html.contains("a <b> &amp; <a class=\"term\""), "{}", r.html);
+        assert!(
+            r.html.contains("a <b> &amp; <a class=\"term\""),
+            "{}",
+            r.html
+        );
     }
 }

@@ -28,6 +28,10 @@ pub enum Page {
     Glossary,
     /// Frequently asked questions.
     Faq,
+    /// The guide: why port 25 is blocked and what to do about it.
+    Guide,
+    /// The ports explainer: 25, 465, 587, 2525 and the others relays use.
+    Ports,
     /// About the project, its sources and its probe.
     About,
     /// Shown for any path that is not a route; prerendered as `404.html`.
@@ -36,26 +40,29 @@ pub enum Page {
 
 impl Page {
     /// Every page, in navigation order, the 404 page last.
-    pub const ALL: [Page; 10] = [
+    pub const ALL: [Page; 12] = [
         Page::Home,
         Page::Providers,
         Page::Relays,
         Page::Diagnose,
         Page::Generator,
         Page::Tester,
+        Page::Guide,
         Page::Glossary,
         Page::Faq,
+        Page::Ports,
         Page::About,
         Page::NotFound,
     ];
 
     /// The pages linked from the header navigation, in order.
-    pub const NAV: [Page; 8] = [
+    pub const NAV: [Page; 9] = [
         Page::Providers,
         Page::Relays,
         Page::Diagnose,
         Page::Generator,
         Page::Tester,
+        Page::Guide,
         Page::Glossary,
         Page::Faq,
         Page::About,
@@ -75,6 +82,8 @@ impl Page {
             Page::Tester => "/tester",
             Page::Glossary => "/glossary",
             Page::Faq => "/faq",
+            Page::Guide => "/guide",
+            Page::Ports => "/ports",
             Page::About => "/about",
             Page::NotFound => "/404",
         }
@@ -103,6 +112,8 @@ impl Page {
             Page::Tester => "SMTP connectivity tester",
             Page::Glossary => "Mail delivery glossary",
             Page::Faq => "Port 25 FAQ",
+            Page::Guide => "Guide to blocked port 25",
+            Page::Ports => "SMTP ports: 25, 465, 587 and 2525",
             Page::About => "About Port25",
             Page::NotFound => "Page not found",
         }
@@ -119,6 +130,8 @@ impl Page {
             Page::Tester => "Check a mail server's MX records, banner, EHLO, STARTTLS and certificate from outside your network.",
             Page::Glossary => "Plain explanations of SMTP, MX, STARTTLS, SPF, DKIM, DMARC and the other terms of mail delivery.",
             Page::Faq => "Answers to common questions about blocked port 25, submission ports 587 and 465, and relaying mail.",
+            Page::Guide => "Why providers block port 25, how to diagnose it, and the ways to send mail anyway, step by step.",
+            Page::Ports => "What SMTP ports 25, 465, 587 and 2525 are for, which TLS mode each uses, and who blocks them.",
             Page::About => "Who makes Port25, where its facts come from, and how its probe service behaves.",
             Page::NotFound => "This page does not exist. Find what you were looking for from the Port25 home page.",
         }
@@ -135,6 +148,8 @@ impl Page {
             Page::Tester => "Tester",
             Page::Glossary => "Glossary",
             Page::Faq => "FAQ",
+            Page::Guide => "Guide",
+            Page::Ports => "Ports",
             Page::About => "About",
             Page::NotFound => "Not found",
         }
@@ -261,12 +276,12 @@ mod tests {
     }
 
     #[test]
-    fn nav_lists_every_page_but_home_and_404() {
+    fn nav_lists_every_page_but_home_ports_and_404() {
         for page in Page::ALL {
             let in_nav = Page::NAV.contains(&page);
             assert_eq!(
                 in_nav,
-                !matches!(page, Page::Home | Page::NotFound),
+                !matches!(page, Page::Home | Page::NotFound | Page::Ports),
                 "{page:?}"
             );
         }

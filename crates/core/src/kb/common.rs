@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// partial source, or several consistent secondary ones; `low` a single
 /// secondary source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
     /// A current official source.
@@ -27,6 +28,7 @@ pub enum Confidence {
 
 /// Whether a source is the provider's own documentation or someone else's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// Published by the provider or the standards body itself.
@@ -37,6 +39,7 @@ pub enum SourceKind {
 
 /// One citation backing a row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// The page cited. `None` only for a secondary source the research could

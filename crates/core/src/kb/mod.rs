@@ -16,6 +16,7 @@ mod labels;
 mod links;
 mod provider;
 mod relay;
+pub mod table;
 mod text;
 mod validate;
 
@@ -38,6 +39,7 @@ pub use validate::{
 
 /// `content/data/providers.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProvidersFile {
     /// The data version, `YYYY-MM-DD.N`, shared by all data files.
@@ -48,6 +50,7 @@ pub struct ProvidersFile {
 
 /// `content/data/relays.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RelaysFile {
     /// The data version, `YYYY-MM-DD.N`, shared by all data files.
@@ -58,6 +61,7 @@ pub struct RelaysFile {
 
 /// `content/data/ports.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PortsFile {
     /// The data version, `YYYY-MM-DD.N`, shared by all data files.
@@ -68,6 +72,7 @@ pub struct PortsFile {
 
 /// `content/data/glossary.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryFile {
     /// The data version, `YYYY-MM-DD.N`, shared by all data files.
@@ -78,6 +83,7 @@ pub struct GlossaryFile {
 
 /// `content/data/faq.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FaqFile {
     /// The data version, `YYYY-MM-DD.N`, shared by all data files.
@@ -128,6 +134,7 @@ pub enum ParseError {
 
 /// The whole knowledge base, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KnowledgeBase {
     /// The data version shared by all data files, `YYYY-MM-DD.N`.
     pub data_version: String,

@@ -11,6 +11,7 @@ use super::common::{Confidence, Source};
 
 /// What kind of service a provider sells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderCategory {
     /// A large general-purpose cloud (AWS, Azure, Google Cloud, Oracle, ...).
@@ -35,6 +36,7 @@ pub enum ProviderCategory {
 
 /// The provider's default treatment of outbound TCP port 25.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Port25Policy {
     /// Blocked for every customer by default.
@@ -70,6 +72,7 @@ impl Port25Policy {
 
 /// Whether one outbound port is reachable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PortStatus {
     /// Reachable without any request.
@@ -82,6 +85,7 @@ pub enum PortStatus {
 
 /// The status of the ports people try when 25 is blocked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OtherPorts {
     /// Port 465, submission over implicit TLS (RFC 8314).
@@ -109,6 +113,7 @@ impl OtherPorts {
 
 /// How a customer gets outbound 25 opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum UnblockRoute {
     /// The provider says it will not open it.
@@ -131,6 +136,7 @@ pub enum UnblockRoute {
 
 /// The unblock route with the conditions attached to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unblock {
     /// The kind of route.
@@ -142,6 +148,7 @@ pub struct Unblock {
 /// A product line or subscription type whose policy differs from the
 /// provider's default (Azure Enterprise Agreement, OVHcloud Public Cloud, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Variant {
     /// The product or subscription type.
@@ -156,6 +163,7 @@ pub struct Variant {
 
 /// The relay the provider points its customers to, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RecommendedRelay {
     /// What to use, in words (markdown).
@@ -167,6 +175,7 @@ pub struct RecommendedRelay {
 
 /// How the original article's verdict compares with the sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// The sources say the same.
@@ -184,6 +193,7 @@ pub enum Verdict {
 /// What the February 2026 article the project started from said about this
 /// provider, and how it holds up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ArticleComparison {
     /// The article's claim, summarised.
@@ -196,6 +206,7 @@ pub struct ArticleComparison {
 
 /// One hosting provider or ISP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     /// Kebab-case slug, unique among providers; the page is `/providers/<id>`.

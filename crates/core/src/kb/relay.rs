@@ -11,6 +11,7 @@ use super::common::{Confidence, Source};
 
 /// How TLS is set up on a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum TlsMode {
     /// The session starts in plain text and upgrades with the STARTTLS
@@ -25,6 +26,7 @@ pub enum TlsMode {
 
 /// One SMTP host name of a relay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RelayHost {
     /// The host name; `<region>` marks a placeholder the user fills in.
@@ -37,6 +39,7 @@ pub struct RelayHost {
 
 /// One port a relay accepts submissions on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RelayPort {
     /// The TCP port; validation checks it has a row in `ports.json`.
@@ -49,6 +52,7 @@ pub struct RelayPort {
 
 /// The shape of the SMTP user name a relay expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum UsernameConvention {
     /// A fixed literal string (`apikey`, `SMTP_Injection`, `resend`, ...);
@@ -72,6 +76,7 @@ pub enum UsernameConvention {
 
 /// What to type as the SMTP user name and password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     /// The user name convention.
@@ -88,6 +93,7 @@ pub struct Credentials {
 
 /// A relay's free allowance, which changes often and so always carries a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FreeTier {
     /// The allowance in words, or why it is not stated.
@@ -101,6 +107,7 @@ pub struct FreeTier {
 
 /// One SMTP relay service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Relay {
     /// Kebab-case slug, unique among relays; the page is `/relays/<id>`.
@@ -127,6 +134,7 @@ pub struct Relay {
 
 /// A reference to an RFC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RfcRef {
     /// The RFC number.
@@ -139,6 +147,7 @@ pub struct RfcRef {
 
 /// One TCP port used to send mail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Port {
     /// The TCP port number, unique among ports.

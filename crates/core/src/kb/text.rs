@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// An authoritative link for a glossary term: an RFC or a standards page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     /// The link text ("RFC 5321").
@@ -18,6 +19,7 @@ pub struct Reference {
 
 /// One glossary term; the site anchors it at `/glossary#<id>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GlossaryTerm {
     /// Kebab-case slug, unique among terms.
@@ -35,6 +37,7 @@ pub struct GlossaryTerm {
 
 /// One question and answer; the site anchors it at `/faq#<id>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FaqEntry {
     /// Kebab-case slug, unique among entries.
@@ -50,6 +53,7 @@ pub struct FaqEntry {
 ///
 /// The caller reads the file; this crate only holds and checks its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GuidePage {
     /// The file name without `.md`; a kebab-case slug.
