@@ -52,7 +52,10 @@ fn main() -> Result<()> {
         .collect();
     // Reading order first; any page not listed follows alphabetically.
     guide_slugs.sort_by_key(|slug| {
-        let rank = GUIDE_ORDER.iter().position(|s| s == slug).unwrap_or(GUIDE_ORDER.len());
+        let rank = GUIDE_ORDER
+            .iter()
+            .position(|s| s == slug)
+            .unwrap_or(GUIDE_ORDER.len());
         (rank, slug.clone())
     });
     let guides = guide_slugs
@@ -80,23 +83,33 @@ fn main() -> Result<()> {
         for error in &errors {
             println!("cargo:warning=content: {error}");
         }
-        bail!("content/ has {} validation errors (listed above)", errors.len());
+        bail!(
+            "content/ has {} validation errors (listed above)",
+            errors.len()
+        );
     }
 
     let tree_json = read("diagnose/tree.json")?;
-    let tree = diagnose::Tree::from_json(&tree_json).context("content/diagnose/tree.json does not parse")?;
+    let tree = diagnose::Tree::from_json(&tree_json)
+        .context("content/diagnose/tree.json does not parse")?;
     if let Err(errors) = diagnose::validate(&tree) {
         for error in &errors {
             println!("cargo:warning=diagnose tree: {error}");
         }
-        bail!("the diagnosis tree has {} errors (listed above)", errors.len());
+        bail!(
+            "the diagnosis tree has {} errors (listed above)",
+            errors.len()
+        );
     }
 
     let out = std::env::var("OUT_DIR").context("OUT_DIR")?;
     let out = Path::new(&out);
     fs::write(out.join("tables.rs"), tables(&kb)?)?;
     fs::write(out.join("diagnose_html.rs"), diagnose_html(&tree, &kb)?)?;
-    fs::write(out.join("content_files.rs"), content_files(&content, &guide_slugs)?)?;
+    fs::write(
+        out.join("content_files.rs"),
+        content_files(&content, &guide_slugs)?,
+    )?;
     Ok(())
 }
 
@@ -105,11 +118,19 @@ fn content_files(content: &Path, guide_slugs: &[String]) -> Result<String> {
     let abs = |rel: &str| content.join(rel).display().to_string();
     let mut s = String::from("/// The data files' text, in `RawContent` order.\npub(crate) static DATA_FILES: [&str; 5] = [\n");
     for name in DATA_FILES {
-        writeln!(s, "    include_str!({:?}),", abs(&format!("data/{name}.json")))?;
+        writeln!(
+            s,
+            "    include_str!({:?}),",
+            abs(&format!("data/{name}.json"))
+        )?;
     }
     s.push_str("];\n/// The guide pages: slug and markdown.\npub(crate) static GUIDE_FILES: &[(&str, &str)] = &[\n");
     for slug in guide_slugs {
-        writeln!(s, "    ({slug:?}, include_str!({:?})),", abs(&format!("guide/{slug}.md")))?;
+        writeln!(
+            s,
+            "    ({slug:?}, include_str!({:?})),",
+            abs(&format!("guide/{slug}.md"))
+        )?;
     }
     s.push_str("];\n");
     writeln!(
@@ -124,7 +145,11 @@ fn content_files(content: &Path, guide_slugs: &[String]) -> Result<String> {
 /// both builds. The tables themselves are prerendered HTML, not wasm data.
 fn tables(kb: &KnowledgeBase) -> Result<String> {
     let mut s = String::new();
-    writeln!(s, "/// The data version of content/data.\npub(crate) const DATA_VERSION: &str = {:?};", kb.data_version)?;
+    writeln!(
+        s,
+        "/// The data version of content/data.\npub(crate) const DATA_VERSION: &str = {:?};",
+        kb.data_version
+    )?;
     s.push_str("/// Provider ids and names, in the data file's order.\npub(crate) static PROVIDERS: &[ProviderRow] = &[\n");
     for p in &kb.providers {
         writeln!(

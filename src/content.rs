@@ -77,9 +77,15 @@ fn md(text: &str, base: &BasePath, link_terms: bool, heading_offset: u8) -> Stri
 /// Every fragment key the site has, for the prerenderer to write.
 pub fn fragment_keys() -> Vec<String> {
     let kb = kb();
-    let mut keys: Vec<String> = ["glossary", "faq", "ports", "providers-table", "relays-table"]
-        .map(String::from)
-        .to_vec();
+    let mut keys: Vec<String> = [
+        "glossary",
+        "faq",
+        "ports",
+        "providers-table",
+        "relays-table",
+    ]
+    .map(String::from)
+    .to_vec();
     keys.extend(kb.providers.iter().map(|p| format!("provider/{}", p.id)));
     keys.extend(kb.relays.iter().map(|r| format!("relay/{}", r.id)));
     keys.extend(kb.guides.iter().map(|g| format!("guide/{}", g.slug)));
@@ -115,7 +121,9 @@ fn sources(list: &[Source]) -> impl IntoView {
             let kind = s.kind.label();
             let title = s.title.clone();
             match &s.url {
-                Some(url) => view! { <li><a href=url.clone()>{title}</a>" ("{kind}")"</li> }.into_any(),
+                Some(url) => {
+                    view! { <li><a href=url.clone()>{title}</a>" ("{kind}")"</li> }.into_any()
+                }
                 None => view! { <li>{title}" ("{kind}", no link)"</li> }.into_any(),
             }
         })
@@ -124,9 +132,13 @@ fn sources(list: &[Source]) -> impl IntoView {
 }
 
 fn provider(kb: &KnowledgeBase, p: &port25_core::kb::Provider, base: &BasePath) -> impl IntoView {
-    let ports = [(465, p.other_ports.smtps), (587, p.other_ports.submission), (2525, p.other_ports.alternate_2525)]
-        .map(|(port, status)| view! { <li>"Port "{port}": "<strong>{status.label()}</strong></li> })
-        .collect_view();
+    let ports = [
+        (465, p.other_ports.smtps),
+        (587, p.other_ports.submission),
+        (2525, p.other_ports.alternate_2525),
+    ]
+    .map(|(port, status)| view! { <li>"Port "{port}": "<strong>{status.label()}</strong></li> })
+    .collect_view();
     let variants = (!p.variants.is_empty()).then(|| {
         let rows = p
             .variants
@@ -151,10 +163,14 @@ fn provider(kb: &KnowledgeBase, p: &port25_core::kb::Provider, base: &BasePath) 
         }
     });
     let relay = p.recommended_relay.as_ref().map(|r| {
-        let link = r.relay_id.as_ref().and_then(|id| kb.relay(id)).map(|relay| {
-            let href = base.join(&format!("/relays/{}", relay.id));
-            view! { " See "<a href=href>{relay.name.clone()}</a>"." }
-        });
+        let link = r
+            .relay_id
+            .as_ref()
+            .and_then(|id| kb.relay(id))
+            .map(|relay| {
+                let href = base.join(&format!("/relays/{}", relay.id));
+                view! { " See "<a href=href>{relay.name.clone()}</a>"." }
+            });
         view! { <p>{r.text.clone()}{link}</p> }
     });
     let article = p.original_article.as_ref().map(|a| {
@@ -164,7 +180,10 @@ fn provider(kb: &KnowledgeBase, p: &port25_core::kb::Provider, base: &BasePath) 
             <p><strong>"Verdict: "</strong>{format!("{:?}", a.verdict).to_lowercase()}". "{a.explanation.clone()}</p>
         }
     });
-    let notes = p.notes.as_ref().map(|n| view! { <h2 id="notes">"Notes"</h2><div inner_html=md(n, base, true, 2)></div> });
+    let notes = p
+        .notes
+        .as_ref()
+        .map(|n| view! { <h2 id="notes">"Notes"</h2><div inner_html=md(n, base, true, 2)></div> });
     let low = (p.confidence == port25_core::kb::Confidence::Low).then(|| {
         view! { <p class="notice" role="note"><strong>"Low confidence: "</strong>"this row rests on a single secondary source. Check the provider's own documentation before relying on it."</p> }
     });
@@ -203,7 +222,11 @@ fn relay(r: &port25_core::kb::Relay, _base: &BasePath) -> impl IntoView {
         .iter()
         .map(|p| view! { <tr><td>{p.port}</td><td>{p.tls.label()}</td><td>{p.note.clone().unwrap_or_default()}</td></tr> })
         .collect_view();
-    let literal = r.credentials.literal.clone().map(|l| view! { " The username is literally "<code>{l}</code>"." });
+    let literal = r
+        .credentials
+        .literal
+        .clone()
+        .map(|l| view! { " The username is literally "<code>{l}</code>"." });
     view! {
         <h2 id="hosts">"Hosts and regions"</h2>
         <table><thead><tr><th scope="col">"Host"</th><th scope="col">"Region"</th><th scope="col">"Note"</th></tr></thead><tbody>{hosts}</tbody></table>
@@ -312,7 +335,10 @@ fn providers_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
         .collect_view();
     let mut rows: Vec<&Provider> = kb.providers.iter().collect();
     rows.sort_by_key(|p| p.name.to_lowercase());
-    let rows = rows.into_iter().map(|p| provider_row(p, base)).collect_view();
+    let rows = rows
+        .into_iter()
+        .map(|p| provider_row(p, base))
+        .collect_view();
     view! {
         <table class="providers">
             <caption class="visually-hidden">"Outbound SMTP policy by provider"</caption>
@@ -324,9 +350,11 @@ fn providers_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
 
 fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
     let source = cited(&p.sources).cloned();
-    let cite = move |text: &'static str| match &source {
+    let cite = move |text: &'static str| {
+        match &source {
         Some(s) => view! { <a href=s.url.clone().unwrap_or_default() title=format!("Source: {}", s.title)>{text}</a> }.into_any(),
         None => view! { <span>{text}</span> }.into_any(),
+    }
     };
     let low = p.confidence == Confidence::Low;
     view! {

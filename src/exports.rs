@@ -70,9 +70,25 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
     let table = match kind {
         "providers" => (
             vec![
-                "id", "name", "category", "port25", "port465", "port587", "port2525", "unblock",
-                "unblock_conditions", "variants", "recommended_relay", "recommended_relay_id", "sources",
-                "sources_as_of", "last_verified", "confidence", "notes", "article_claim", "article_verdict",
+                "id",
+                "name",
+                "category",
+                "port25",
+                "port465",
+                "port587",
+                "port2525",
+                "unblock",
+                "unblock_conditions",
+                "variants",
+                "recommended_relay",
+                "recommended_relay_id",
+                "sources",
+                "sources_as_of",
+                "last_verified",
+                "confidence",
+                "notes",
+                "article_claim",
+                "article_verdict",
             ],
             kb.providers
                 .iter()
@@ -87,24 +103,50 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                         p.other_ports.alternate_2525.key().into(),
                         p.unblock.route.key().into(),
                         p.unblock.conditions.clone(),
-                        join(p.variants.iter().map(|v| format!("{}: {}, {}", v.name, v.policy.key(), v.unblock.key()))),
-                        p.recommended_relay.as_ref().map(|r| r.text.clone()).unwrap_or_default(),
-                        p.recommended_relay.as_ref().and_then(|r| r.relay_id.clone()).unwrap_or_default(),
+                        join(p.variants.iter().map(|v| {
+                            format!("{}: {}, {}", v.name, v.policy.key(), v.unblock.key())
+                        })),
+                        p.recommended_relay
+                            .as_ref()
+                            .map(|r| r.text.clone())
+                            .unwrap_or_default(),
+                        p.recommended_relay
+                            .as_ref()
+                            .and_then(|r| r.relay_id.clone())
+                            .unwrap_or_default(),
                         join(p.sources.iter().map(source_text)),
                         p.sources_as_of.clone(),
                         p.last_verified.clone(),
                         p.confidence.key().into(),
                         p.notes.clone().unwrap_or_default(),
-                        p.original_article.as_ref().map(|a| a.claim.clone()).unwrap_or_default(),
-                        p.original_article.as_ref().map(|a| format!("{:?}", a.verdict)).unwrap_or_default(),
+                        p.original_article
+                            .as_ref()
+                            .map(|a| a.claim.clone())
+                            .unwrap_or_default(),
+                        p.original_article
+                            .as_ref()
+                            .map(|a| format!("{:?}", a.verdict))
+                            .unwrap_or_default(),
                     ]
                 })
                 .collect(),
         ),
         "relays" => (
             vec![
-                "id", "name", "hosts", "ports", "username", "username_help", "password_help", "per_region_credentials",
-                "free_tier", "free_tier_as_of", "sources", "last_verified", "confidence", "notes",
+                "id",
+                "name",
+                "hosts",
+                "ports",
+                "username",
+                "username_help",
+                "password_help",
+                "per_region_credentials",
+                "free_tier",
+                "free_tier_as_of",
+                "sources",
+                "last_verified",
+                "confidence",
+                "notes",
             ],
             kb.relays
                 .iter()
@@ -113,8 +155,15 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                         r.id.clone(),
                         r.name.clone(),
                         join(r.hosts.iter().map(|h| format!("{} ({})", h.host, h.region))),
-                        join(r.ports.iter().map(|p| format!("{} {}", p.port, p.tls.key()))),
-                        r.credentials.literal.clone().unwrap_or_else(|| format!("{:?}", r.credentials.username)),
+                        join(
+                            r.ports
+                                .iter()
+                                .map(|p| format!("{} {}", p.port, p.tls.key())),
+                        ),
+                        r.credentials
+                            .literal
+                            .clone()
+                            .unwrap_or_else(|| format!("{:?}", r.credentials.username)),
                         r.credentials.username_help.clone(),
                         r.credentials.password_help.clone(),
                         r.credentials.per_region.to_string(),
@@ -138,7 +187,11 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                         p.name.clone(),
                         p.purpose.clone(),
                         p.tls.key().into(),
-                        join(p.rfcs.iter().map(|r| format!("RFC {} <{}>", r.number, r.url))),
+                        join(
+                            p.rfcs
+                                .iter()
+                                .map(|r| format!("RFC {} <{}>", r.number, r.url)),
+                        ),
                         join(p.blocked_by.iter().cloned()),
                     ]
                 })
@@ -153,7 +206,10 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                         t.id.clone(),
                         t.term.clone(),
                         t.definition.clone(),
-                        t.reference.as_ref().map(|r| format!("{} <{}>", r.title, r.url)).unwrap_or_default(),
+                        t.reference
+                            .as_ref()
+                            .map(|r| format!("{} <{}>", r.title, r.url))
+                            .unwrap_or_default(),
                         join(t.see_also.iter().cloned()),
                     ]
                 })
@@ -161,7 +217,10 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
         ),
         "faq" => (
             vec!["id", "question", "answer"],
-            kb.faq.iter().map(|e| vec![e.id.clone(), e.question.clone(), e.answer.clone()]).collect(),
+            kb.faq
+                .iter()
+                .map(|e| vec![e.id.clone(), e.question.clone(), e.answer.clone()])
+                .collect(),
         ),
         _ => return None,
     };
@@ -170,8 +229,11 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
 
 /// Writes one data set as RFC 4180 CSV.
 pub fn csv(kb: &KnowledgeBase, kind: &str) -> Result<String> {
-    let (header, rows) = table(kb, kind).ok_or_else(|| anyhow::anyhow!("unknown data set {kind}"))?;
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let (header, rows) =
+        table(kb, kind).ok_or_else(|| anyhow::anyhow!("unknown data set {kind}"))?;
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     writer.write_record(&header)?;
     for row in rows {
         writer.write_record(&row)?;
@@ -185,30 +247,78 @@ pub fn all(kb: &KnowledgeBase, changelog: &str) -> Result<Vec<ExportFile>> {
     let mut files = vec![
         ExportFile {
             path: "providers.json".into(),
-            contents: json("providers", &ProvidersFile { data_version: v.clone(), providers: kb.providers.clone() })?,
+            contents: json(
+                "providers",
+                &ProvidersFile {
+                    data_version: v.clone(),
+                    providers: kb.providers.clone(),
+                },
+            )?,
         },
         ExportFile {
             path: "relays.json".into(),
-            contents: json("relays", &RelaysFile { data_version: v.clone(), relays: kb.relays.clone() })?,
+            contents: json(
+                "relays",
+                &RelaysFile {
+                    data_version: v.clone(),
+                    relays: kb.relays.clone(),
+                },
+            )?,
         },
         ExportFile {
             path: "ports.json".into(),
-            contents: json("ports", &PortsFile { data_version: v.clone(), ports: kb.ports.clone() })?,
+            contents: json(
+                "ports",
+                &PortsFile {
+                    data_version: v.clone(),
+                    ports: kb.ports.clone(),
+                },
+            )?,
         },
         ExportFile {
             path: "glossary.json".into(),
-            contents: json("glossary", &GlossaryFile { data_version: v.clone(), terms: kb.glossary.clone() })?,
+            contents: json(
+                "glossary",
+                &GlossaryFile {
+                    data_version: v.clone(),
+                    terms: kb.glossary.clone(),
+                },
+            )?,
         },
         ExportFile {
             path: "faq.json".into(),
-            contents: json("faq", &FaqFile { data_version: v, entries: kb.faq.clone() })?,
+            contents: json(
+                "faq",
+                &FaqFile {
+                    data_version: v,
+                    entries: kb.faq.clone(),
+                },
+            )?,
         },
-        ExportFile { path: "schema/providers.schema.json".into(), contents: schema::<ProvidersFile>()? },
-        ExportFile { path: "schema/relays.schema.json".into(), contents: schema::<RelaysFile>()? },
-        ExportFile { path: "schema/ports.schema.json".into(), contents: schema::<PortsFile>()? },
-        ExportFile { path: "schema/glossary.schema.json".into(), contents: schema::<GlossaryFile>()? },
-        ExportFile { path: "schema/faq.schema.json".into(), contents: schema::<FaqFile>()? },
-        ExportFile { path: "CHANGELOG.md".into(), contents: changelog.to_owned() },
+        ExportFile {
+            path: "schema/providers.schema.json".into(),
+            contents: schema::<ProvidersFile>()?,
+        },
+        ExportFile {
+            path: "schema/relays.schema.json".into(),
+            contents: schema::<RelaysFile>()?,
+        },
+        ExportFile {
+            path: "schema/ports.schema.json".into(),
+            contents: schema::<PortsFile>()?,
+        },
+        ExportFile {
+            path: "schema/glossary.schema.json".into(),
+            contents: schema::<GlossaryFile>()?,
+        },
+        ExportFile {
+            path: "schema/faq.schema.json".into(),
+            contents: schema::<FaqFile>()?,
+        },
+        ExportFile {
+            path: "CHANGELOG.md".into(),
+            contents: changelog.to_owned(),
+        },
     ];
     for kind in KINDS {
         files.push(ExportFile {
@@ -232,14 +342,18 @@ mod tests {
     fn json_exports_read_back_equal_to_the_source_data() {
         let kb = content::kb();
         let files = all(kb, "changes").unwrap();
-        let providers: ProvidersFile = serde_json::from_str(&strip_schema(file(&files, "providers.json"))).unwrap();
+        let providers: ProvidersFile =
+            serde_json::from_str(&strip_schema(file(&files, "providers.json"))).unwrap();
         assert_eq!(providers.providers, kb.providers);
         assert_eq!(providers.data_version, kb.data_version);
-        let relays: RelaysFile = serde_json::from_str(&strip_schema(file(&files, "relays.json"))).unwrap();
+        let relays: RelaysFile =
+            serde_json::from_str(&strip_schema(file(&files, "relays.json"))).unwrap();
         assert_eq!(relays.relays, kb.relays);
-        let ports: PortsFile = serde_json::from_str(&strip_schema(file(&files, "ports.json"))).unwrap();
+        let ports: PortsFile =
+            serde_json::from_str(&strip_schema(file(&files, "ports.json"))).unwrap();
         assert_eq!(ports.ports, kb.ports);
-        let glossary: GlossaryFile = serde_json::from_str(&strip_schema(file(&files, "glossary.json"))).unwrap();
+        let glossary: GlossaryFile =
+            serde_json::from_str(&strip_schema(file(&files, "glossary.json"))).unwrap();
         assert_eq!(glossary.terms, kb.glossary);
         let faq: FaqFile = serde_json::from_str(&strip_schema(file(&files, "faq.json"))).unwrap();
         assert_eq!(faq.entries, kb.faq);
@@ -249,7 +363,10 @@ mod tests {
     /// The data files deny unknown fields; `$schema` is the export's only addition.
     fn strip_schema(text: &str) -> String {
         let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
-        assert!(value.as_object_mut().unwrap().remove("$schema").is_some(), "no $schema");
+        assert!(
+            value.as_object_mut().unwrap().remove("$schema").is_some(),
+            "no $schema"
+        );
         value.to_string()
     }
 
@@ -261,7 +378,11 @@ mod tests {
             assert!(text.ends_with("\r\n"), "{kind}: RFC 4180 line ends");
             let mut reader = csv::Reader::from_reader(text.as_bytes());
             let (header, rows) = table(kb, kind).unwrap();
-            assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), header, "{kind}");
+            assert_eq!(
+                reader.headers().unwrap().iter().collect::<Vec<_>>(),
+                header,
+                "{kind}"
+            );
             let read: Vec<Vec<String>> = reader
                 .records()
                 .map(|r| r.unwrap().iter().map(str::to_owned).collect())
@@ -272,7 +393,11 @@ mod tests {
         let (_, rows) = table(kb, "providers").unwrap();
         let hetzner = rows.iter().find(|r| r[0] == "hetzner-cloud").unwrap();
         assert_eq!(hetzner[3], "blocked");
-        assert!(hetzner[12].contains("<https://docs.hetzner.com/"), "{}", hetzner[12]);
+        assert!(
+            hetzner[12].contains("<https://docs.hetzner.com/"),
+            "{}",
+            hetzner[12]
+        );
     }
 
     #[test]
@@ -282,15 +407,28 @@ mod tests {
         for kind in KINDS {
             let schema: serde_json::Value =
                 serde_json::from_str(file(&files, &format!("schema/{kind}.schema.json"))).unwrap();
-            let required = schema["required"].as_array().expect("top-level required list");
-            let doc: serde_json::Value = serde_json::from_str(file(&files, &format!("{kind}.json"))).unwrap();
+            let required = schema["required"]
+                .as_array()
+                .expect("top-level required list");
+            let doc: serde_json::Value =
+                serde_json::from_str(file(&files, &format!("{kind}.json"))).unwrap();
             for key in required {
-                assert!(doc.get(key.as_str().unwrap()).is_some(), "{kind}: {key} missing");
+                assert!(
+                    doc.get(key.as_str().unwrap()).is_some(),
+                    "{kind}: {key} missing"
+                );
             }
             for key in doc.as_object().unwrap().keys() {
-                assert!(schema["properties"].get(key).is_some(), "{kind}: {key} not in the schema");
+                assert!(
+                    schema["properties"].get(key).is_some(),
+                    "{kind}: {key} not in the schema"
+                );
             }
-            assert_eq!(schema["additionalProperties"], serde_json::Value::Bool(false), "{kind}");
+            assert_eq!(
+                schema["additionalProperties"],
+                serde_json::Value::Bool(false),
+                "{kind}"
+            );
         }
     }
 }

@@ -99,9 +99,11 @@ pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
         .map(|(file, contents)| {
             let path = dist.join(file);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
             }
-            std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, contents)
+                .with_context(|| format!("writing {}", path.display()))?;
             Ok(path)
         })
         .collect()

@@ -36,4 +36,3 @@ pub(crate) fn Generator() -> impl IntoView {
 pub(crate) fn Tester() -> impl IntoView {
     view! { <Pending page=Page::Tester purpose="Live checks of a mail server's MX records, banner, EHLO, STARTTLS and certificate." /> }
 }
-

@@ -70,11 +70,26 @@ pub(crate) fn GuidePage() -> impl IntoView {
         let slug = params.read().get("slug").unwrap_or_default();
         GUIDES.iter().find(|(s, _)| *s == slug).copied()
     });
-    let title = Signal::derive(move || entry.get().map(|(_, t)| t.to_owned()).unwrap_or_else(|| Page::NotFound.title().to_owned()));
-    let description = Signal::derive(move || {
-        entry.get().map(|(_, t)| format!("{t}: part of the Port25 guide to blocked outbound SMTP port 25.")).unwrap_or_default()
+    let title = Signal::derive(move || {
+        entry
+            .get()
+            .map(|(_, t)| t.to_owned())
+            .unwrap_or_else(|| Page::NotFound.title().to_owned())
     });
-    let key = Signal::derive(move || entry.get().map(|(s, _)| format!("guide/{s}")).unwrap_or_default());
+    let description = Signal::derive(move || {
+        entry
+            .get()
+            .map(|(_, t)| {
+                format!("{t}: part of the Port25 guide to blocked outbound SMTP port 25.")
+            })
+            .unwrap_or_default()
+    });
+    let key = Signal::derive(move || {
+        entry
+            .get()
+            .map(|(s, _)| format!("guide/{s}"))
+            .unwrap_or_default()
+    });
     let base = use_context::<BasePath>().unwrap_or_default();
     let next = move || {
         let (slug, _) = entry.get()?;

@@ -175,7 +175,10 @@ mod dom {
         }
         let headers = root.query_selector_all("thead th").ok()?;
         for i in 0..headers.length() {
-            if let Some(th) = headers.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+            if let Some(th) = headers
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
                 let state = match (i as usize == column, ascending) {
                     (false, _) => "none",
                     (true, true) => "ascending",
@@ -198,7 +201,12 @@ mod dom {
         None
     }
 
-    pub(super) fn arrange(_: NodeRef<leptos::html::Div>, _: &Filter, _: usize, _: bool) -> Option<usize> {
+    pub(super) fn arrange(
+        _: NodeRef<leptos::html::Div>,
+        _: &Filter,
+        _: usize,
+        _: bool,
+    ) -> Option<usize> {
         None
     }
 }
@@ -221,7 +229,11 @@ pub(crate) fn ProviderPage() -> impl IntoView {
             .map(|r| format!("Does {} block outbound port 25, and how do you get it unblocked? Sourced and dated.", r.name))
             .unwrap_or_default()
     });
-    let key = Signal::derive(move || row.get().map(|r| format!("provider/{}", r.id)).unwrap_or_default());
+    let key = Signal::derive(move || {
+        row.get()
+            .map(|r| format!("provider/{}", r.id))
+            .unwrap_or_default()
+    });
     view! {
         <DynMeta title description />
         <p class="breadcrumb"><a href=page_href(Page::Providers)>"Providers"</a>" /"</p>

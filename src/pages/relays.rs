@@ -57,7 +57,11 @@ pub(crate) fn RelayPage() -> impl IntoView {
             .map(|r| format!("{} SMTP relay: hosts, ports and TLS modes, credentials and free tier, with sources.", r.name))
             .unwrap_or_default()
     });
-    let key = Signal::derive(move || row.get().map(|r| format!("relay/{}", r.id)).unwrap_or_default());
+    let key = Signal::derive(move || {
+        row.get()
+            .map(|r| format!("relay/{}", r.id))
+            .unwrap_or_default()
+    });
     view! {
         <DynMeta title description />
         <p class="breadcrumb"><a href=page_href(Page::Relays)>"Relays"</a>" /"</p>

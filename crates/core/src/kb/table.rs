@@ -89,7 +89,9 @@ impl Filter {
 /// by `column` (an index into [`COLUMNS`]), ties broken by name, stable.
 pub fn arrange(rows: &[RowKeys], filter: &Filter, column: usize, ascending: bool) -> Vec<usize> {
     let key = |i: usize, col: usize| rows[i].sort.split(KEY_SEPARATOR).nth(col).unwrap_or("");
-    let mut shown: Vec<usize> = (0..rows.len()).filter(|&i| filter.is_match(&rows[i])).collect();
+    let mut shown: Vec<usize> = (0..rows.len())
+        .filter(|&i| filter.is_match(&rows[i]))
+        .collect();
     shown.sort_by(|&a, &b| {
         let order = key(a, column).cmp(key(b, column));
         let order = if ascending { order } else { order.reverse() };
@@ -114,9 +116,24 @@ mod tests {
 
     fn rows() -> Vec<RowKeys> {
         vec![
-            row("Vultr vultr", "vps", "blocked", "vultr|01|00|02|02|02|01|00|2026-11-01"),
-            row("AWS EC2 aws-ec2", "hyperscaler-cloud", "blocked", "aws ec2|00|00|00|00|02|01|00|2026-11-02"),
-            row("Comcast comcast", "residential-isp", "open", "comcast|08|03|02|00|02|04|02|2026-10-30"),
+            row(
+                "Vultr vultr",
+                "vps",
+                "blocked",
+                "vultr|01|00|02|02|02|01|00|2026-11-01",
+            ),
+            row(
+                "AWS EC2 aws-ec2",
+                "hyperscaler-cloud",
+                "blocked",
+                "aws ec2|00|00|00|00|02|01|00|2026-11-02",
+            ),
+            row(
+                "Comcast comcast",
+                "residential-isp",
+                "open",
+                "comcast|08|03|02|00|02|04|02|2026-10-30",
+            ),
         ]
     }
 
