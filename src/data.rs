@@ -1,6 +1,6 @@
 //! The little data the browser bundle needs, generated at build time by
 //! `build.rs` from `content/` (already validated there): page titles for the
-//! provider, relay and guide routes, and the diagnosis tree's rendered prose.
+//! provider, relay and guide routes.
 //!
 //! Tables and long prose are not here: they are rendered natively into HTML
 //! (see `crate::content`) and never enter the wasm bundle.
@@ -26,15 +26,3 @@ pub(crate) struct RelayRow {
 }
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
-include!(concat!(env!("OUT_DIR"), "/diagnose_html.rs"));
-
-/// The rendered explanation (verdicts) or help (questions) of a diagnosis
-/// node. Links in it are root-relative; prefix them with the base path.
-// Used by the prerenderer only: the browser copies the prose from the page.
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-pub(crate) fn diagnose_html(node_id: &str) -> Option<&'static str> {
-    DIAGNOSE_HTML
-        .iter()
-        .find(|(id, _)| *id == node_id)
-        .map(|(_, html)| *html)
-}
