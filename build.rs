@@ -106,6 +106,7 @@ fn main() -> Result<()> {
     let out = Path::new(&out);
     fs::write(out.join("tables.rs"), tables(&kb)?)?;
     fs::write(out.join("diagnose_html.rs"), diagnose_html(&tree, &kb)?)?;
+    fs::write(out.join("diagnose_outline.rs"), diagnose_outline(&tree)?)?;
     fs::write(
         out.join("content_files.rs"),
         content_files(&content, &guide_slugs)?,
@@ -165,6 +166,47 @@ fn tables(kb: &KnowledgeBase) -> Result<String> {
     s.push_str("];\n/// Guide pages: slug and title, in reading order.\npub(crate) static GUIDES: &[(&str, &str)] = &[\n");
     for g in &kb.guides {
         writeln!(s, "    ({:?}, {:?}),", g.slug, g.title().unwrap_or(&g.slug))?;
+    }
+    s.push_str("];\n");
+    Ok(s)
+}
+
+/// The tree without its prose, as static data (`diagnose::OutlineNode`): the
+/// browser walks it without the JSON text or a JSON parser in the bundle.
+fn diagnose_outline(tree: &diagnose::Tree) -> Result<String> {
+    let mut s = String::from(
+        "/// The diagnosis tree without its prose; see `port25_core::diagnose::OutlineNode`.\n",
+    );
+    // Natively only the tests read it: the prerenderer parses the JSON.
+    let allow = "#[cfg_attr(not(target_arch = \"wasm32\"), allow(dead_code))]";
+    writeln!(
+        s,
+        "{allow}\npub(crate) const DIAGNOSE_VERSION: u32 = {};",
+        tree.version
+    )?;
+    writeln!(
+        s,
+        "{allow}\npub(crate) const DIAGNOSE_ROOT: &str = {:?};",
+        tree.root
+    )?;
+    writeln!(s, "{allow}")?;
+    s.push_str("pub(crate) static DIAGNOSE_OUTLINE: &[port25_core::diagnose::OutlineNode] = &[\n");
+    for node in &tree.nodes {
+        let (verdict, text, answers) = match node {
+            Node::Question(q) => (false, q.text.as_str(), q.answers.as_slice()),
+            Node::Verdict(v) => (true, v.title.as_str(), &[][..]),
+        };
+        let answers: Vec<String> = answers
+            .iter()
+            .map(|a| format!("({:?}, {:?}, {:?})", a.id, a.label, a.next))
+            .collect();
+        writeln!(
+            s,
+            "    port25_core::diagnose::OutlineNode {{ id: {:?}, verdict: {verdict}, text: {:?}, answers: &[{}] }},",
+            node.id(),
+            text,
+            answers.join(", ")
+        )?;
     }
     s.push_str("];\n");
     Ok(s)

@@ -26,6 +26,9 @@ export const ROUTES = [
   { path: 'guide/why-port-25-is-blocked', h1: 'Why port 25 is blocked' },
 ];
 
+/** Pages with a browser bundle of their own (port25_core::site::Bundle). */
+export const TOOLS = ['diagnose', 'generator', 'tester'];
+
 /** The header navigation, in order: label and route. */
 export const NAV = [
   ['Providers', 'providers'],

@@ -2,7 +2,7 @@
 // 404 page and keyboard access, in real headless Chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NAV, ROUTES, hydrated, openPage, start } from './harness.mjs';
+import { NAV, ROUTES, TOOLS, hydrated, openPage, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -51,7 +51,7 @@ describe('with JavaScript', () => {
     });
   }
 
-  test('navigation links change the route without a full reload', async () => {
+  test('links within a bundle change the route without a full reload', async () => {
     const { page, context, problems } = await openPage(env.browser);
     await page.goto(env.url);
     await hydrated(page);
@@ -59,7 +59,8 @@ describe('with JavaScript', () => {
       window.__port25NoReload = true;
     });
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const [label, path] of NAV) {
+    const sameBundle = NAV.filter(([, path]) => !TOOLS.includes(path));
+    for (const [label, path] of sameBundle) {
       await nav.getByRole('link', { name: label, exact: true }).click();
       await page.waitForURL(env.url + path);
       const route = ROUTES.find((r) => r.path === path);
@@ -69,8 +70,68 @@ describe('with JavaScript', () => {
       assert.match(await page.title(), new RegExp(`^${route.h1.replace(/[?.]/g, '\\$&')} · Port25$`));
     }
     await page.goBack();
-    await page.waitForURL(env.url + NAV.at(-2)[1]);
+    await page.waitForURL(env.url + sameBundle.at(-2)[1]);
     assert.equal(await page.evaluate(() => window.__port25NoReload), true, 'Back reloaded the page');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('each tool loads its own bundle, and only that one', async () => {
+    const { page, context, problems } = await openPage(env.browser);
+    const wasm = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').at(-1));
+    });
+    await page.goto(env.url + 'providers');
+    await hydrated(page);
+    assert.equal(wasm.length, 1);
+    assert.match(wasm[0], /^port25-site-[0-9a-f]+_bg\.wasm$/);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const tool of TOOLS) {
+      const [label] = NAV.find(([, path]) => path === tool);
+      const link = nav.getByRole('link', { name: label, exact: true });
+      assert.equal(await link.getAttribute('rel'), 'external', `${label} is a full page load`);
+      wasm.length = 0;
+      await link.click();
+      await page.waitForURL(env.url + tool);
+      await hydrated(page);
+      await page.getByRole('heading', { level: 1, name: ROUTES.find((r) => r.path === tool).h1 }).waitFor();
+      assert.deepEqual(wasm.map((f) => f.replace(/-[0-9a-f]+_bg\.wasm$/, '')), [tool]);
+      assert.equal(await link.getAttribute('aria-current'), 'page');
+    }
+    // A link back into the site bundle from a tool page, then Back.
+    await nav.getByRole('link', { name: 'FAQ', exact: true }).click();
+    await page.waitForURL(env.url + 'faq');
+    await hydrated(page);
+    await page.getByRole('heading', { level: 1, name: 'Port 25 FAQ' }).waitFor();
+    await page.goBack();
+    await page.waitForURL(env.url + TOOLS.at(-1));
+    await hydrated(page);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a link in prose to another bundle\'s page still lands there', async () => {
+    const { page, context, problems } = await openPage(env.browser);
+    await page.goto(env.url + 'about');
+    await hydrated(page);
+    // Any in-app link the router takes to a page of another bundle: the
+    // stand-in reloads the URL, which brings that page's own bundle.
+    await page.evaluate((href) => {
+      const a = document.createElement('a');
+      a.href = href;
+      a.id = 'cross-bundle';
+      a.textContent = 'to the diagnosis';
+      document.querySelector('main').append(a);
+    }, env.url + 'diagnose');
+    await page.click('#cross-bundle');
+    await page.waitForURL(env.url + 'diagnose');
+    await page.getByRole('heading', { level: 1, name: 'Diagnose outbound SMTP' }).waitFor();
+    await hydrated(page);
+    assert.match(
+      await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).join(' ')),
+      /diagnose-[0-9a-f]+_bg\.wasm/,
+    );
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -34,10 +34,32 @@ for (const r of rows) {
   console.log(`${r.file.padEnd(48)} ${kb(r.raw)} ${kb(r.gzip)}${over ? '  OVER BUDGET' : ''}`);
 }
 const sum = (exts) => rows.filter((r) => exts.includes(extname(r.file))).reduce((s, r) => s + r.gzip, 0);
-const totals = [
-  ['JS + wasm', sum(['.js', '.mjs', '.wasm']), budgets.js_and_wasm_total_gzip],
-  ['CSS', sum(['.css']), budgets.css_total_gzip],
-];
+const byFile = new Map(rows.map((r) => [r.file, r]));
+
+// What each page loads: the JS and wasm files its HTML names (module script,
+// modulepreload, wasm preload), summed once each. Pages of one bundle load
+// the same files, so they are reported by bundle.
+const scriptsOf = (html) =>
+  [...new Set([...html.matchAll(/[\w./-]+?\.(?:js|wasm)\b/g)].map((m) => m[0].split('/').at(-1)))]
+    .filter((name) => byFile.has(name))
+    .sort();
+const bundles = new Map();
+for (const r of rows.filter((r) => extname(r.file) === '.html' && !r.file.startsWith('fragments/'))) {
+  const files = scriptsOf(await readFile(join(dist, r.file), 'utf8'));
+  const key = files.join(' + ') || '(no scripts)';
+  if (!bundles.has(key)) bundles.set(key, { files, pages: [] });
+  bundles.get(key).pages.push(r.file);
+}
+const perPage = budgets.js_and_wasm_per_page_gzip;
+for (const { files, pages } of bundles.values()) {
+  const size = files.reduce((s, f) => s + byFile.get(f).gzip, 0);
+  const over = size > perPage;
+  const label = `JS + wasm of ${pages.length} page(s), e.g. ${pages[0]}`;
+  if (over) failures.push(`${label}: ${size} B gzip > ${perPage} B`);
+  console.log(`${label.padEnd(57)} ${kb(size)}  (budget ${kb(perPage).trim()} KiB)${over ? '  OVER BUDGET' : ''}`);
+}
+console.log(`all JS + wasm, every bundle (not a budget)${' '.repeat(15)}${kb(sum(['.js', '.mjs', '.wasm']))}`);
+const totals = [['CSS', sum(['.css']), budgets.css_total_gzip]];
 for (const [name, size, budget] of totals) {
   const over = size > budget;
   if (over) failures.push(`${name}: ${size} B gzip > ${budget} B`);

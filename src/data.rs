@@ -26,3 +26,14 @@ pub(crate) struct RelayRow {
 }
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
+include!(concat!(env!("OUT_DIR"), "/diagnose_html.rs"));
+include!(concat!(env!("OUT_DIR"), "/diagnose_outline.rs"));
+
+/// The rendered explanation (verdicts) or help (questions) of a diagnosis
+/// node. Links in it are root-relative; prefix them with the base path.
+pub(crate) fn diagnose_html(node_id: &str) -> Option<&'static str> {
+    DIAGNOSE_HTML
+        .iter()
+        .find(|(id, _)| *id == node_id)
+        .map(|(_, html)| *html)
+}

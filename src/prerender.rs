@@ -9,6 +9,7 @@
 //! build, never on a server.
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
     process::ExitCode,
     sync::Arc,
@@ -20,7 +21,7 @@ use hydration_context::{SharedContext, SsrSharedContext};
 use leptos::{prelude::*, tachys::view::RenderHtml};
 use leptos_meta::ServerMetaContext;
 use leptos_router::location::RequestUrl;
-use port25_core::site::{BasePath, Page};
+use port25_core::site::{BasePath, Bundle, Page};
 
 use crate::{content, exports, App};
 
@@ -81,11 +82,15 @@ pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
     let shell_path = dist.join("index.html");
     let shell = std::fs::read_to_string(&shell_path)
         .with_context(|| format!("reading the Trunk output {}", shell_path.display()))?;
+    let shells = bundle_shells(dist, &shell)?;
     // Render everything before writing anything: index.html is both the shell
     // and an output.
     let mut outputs = routes()
         .into_iter()
-        .map(|(path, file)| Ok((file, render_path(&shell, &base, &path)?)))
+        .map(|(path, file)| {
+            let shell = &shells[&Bundle::for_path(&path)];
+            Ok((file, render_path(shell, &base, &path)?))
+        })
         .collect::<Result<Vec<_>>>()?;
     for key in content::fragment_keys() {
         let html = content::fragment(&key, &base).with_context(|| format!("fragment {key}"))?;
@@ -105,6 +110,54 @@ pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
             std::fs::write(&path, contents)
                 .with_context(|| format!("writing {}", path.display()))?;
             Ok(path)
+        })
+        .collect()
+}
+
+/// The shell of each bundle ([`Bundle`]). Trunk's shell loads the site
+/// bundle, `port25-site-<hash>.js` and `..._bg.wasm`; `scripts/bundles.sh`
+/// puts each tool's `<name>-<hash>.js` and `..._bg.wasm` beside them, and a
+/// tool's shell is Trunk's with the file stem swapped.
+///
+/// # Errors
+///
+/// Fails when a bundle's files are missing from `dist` or appear twice.
+pub fn bundle_shells(dist: &Path, shell: &str) -> Result<HashMap<Bundle, String>> {
+    let files: Vec<String> = std::fs::read_dir(dist)
+        .with_context(|| format!("listing {}", dist.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    let stem = |prefix: &str| -> Result<String> {
+        let stems: Vec<&str> = files
+            .iter()
+            .filter_map(|f| f.strip_suffix(".js"))
+            .filter(|stem| {
+                stem.strip_prefix(prefix).is_some_and(|hash| {
+                    !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+            })
+            .collect();
+        match stems.as_slice() {
+            [one] => Ok((*one).to_owned()),
+            [] => bail!(
+                "no {prefix}<hash>.js in {} (scripts/bundles.sh builds the tool bundles)",
+                dist.display()
+            ),
+            _ => bail!("more than one {prefix}<hash>.js in {}", dist.display()),
+        }
+    };
+    let site = stem("port25-site-")?;
+    if !shell.contains(&format!("{site}_bg.wasm")) {
+        bail!("the shell does not load {site}_bg.wasm");
+    }
+    Bundle::ALL
+        .into_iter()
+        .map(|bundle| {
+            let shell = match bundle {
+                Bundle::Site => shell.to_owned(),
+                other => shell.replace(&site, &stem(&format!("{}-", other.name()))?),
+            };
+            Ok((bundle, shell))
         })
         .collect()
 }

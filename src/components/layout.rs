@@ -1,18 +1,29 @@
 //! The header (skip link, site name, navigation) and footer on every page.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use port25_core::site::Page;
+use leptos_router::{components::A, hooks::use_location};
+use port25_core::site::{BasePath, Bundle, Page};
 
 use crate::components::links::page_href;
 
 /// The skip link, the site name and the main navigation.
 #[component]
 pub(crate) fn Header() -> impl IntoView {
+    // The bundle of the page on screen: links to another bundle's pages are
+    // full page loads (`rel="external"` keeps the router out of them), which
+    // fetch the bundle that page needs.
+    let location = use_location();
+    let base = use_context::<BasePath>().unwrap_or_default();
+    let here = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|path| Bundle::for_path(base.strip(path).unwrap_or(path)))
+    });
+    let rel = move |page: Page| move || (here.get() != page.bundle()).then_some("external");
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
         <header class="site-header">
-            <A href=page_href(Page::Home) exact=true attr:class="brand">
+            <A href=page_href(Page::Home) exact=true attr:class="brand" attr:rel=rel(Page::Home)>
                 <span class="brand-mark" aria-hidden="true">":25"</span>
                 " Port25"
             </A>
@@ -23,7 +34,7 @@ pub(crate) fn Header() -> impl IntoView {
                         .map(|page| {
                             view! {
                                 <li>
-                                    <A href=page_href(page)>{page.nav_label()}</A>
+                                    <A href=page_href(page) attr:rel=rel(page)>{page.nav_label()}</A>
                                 </li>
                             }
                         })

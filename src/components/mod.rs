@@ -1,5 +1,6 @@
 //! Components shared by several pages.
 
+pub(crate) mod elsewhere;
 pub(crate) mod layout;
 pub(crate) mod links;
 pub(crate) mod page_meta;

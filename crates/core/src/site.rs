@@ -155,6 +155,16 @@ impl Page {
         }
     }
 
+    /// The browser bundle this page loads.
+    pub const fn bundle(self) -> Bundle {
+        match self {
+            Page::Diagnose => Bundle::Diagnose,
+            Page::Generator => Bundle::Generator,
+            Page::Tester => Bundle::Tester,
+            _ => Bundle::Site,
+        }
+    }
+
     /// Finds the page whose route is `path` (relative to the base path).
     ///
     /// A trailing slash is ignored, so `/faq/` is the FAQ page. Returns
@@ -167,6 +177,55 @@ impl Page {
         Page::ALL
             .into_iter()
             .find(|page| *page != Page::NotFound && page.path() == trimmed)
+    }
+}
+
+/// The browser bundle (wasm and its JS glue) a page loads.
+///
+/// One Leptos bundle for the whole site would make every visitor download
+/// every tool. Instead the knowledge-base pages share the `site` bundle and
+/// each interactive tool has its own, so the size budget holds per page. The
+/// site crate builds one bundle per cargo feature of the same name; a link
+/// between pages of different bundles is a full page load, which loads the
+/// other bundle (see the site's `components::elsewhere`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bundle {
+    /// Home, the knowledge base, about and the 404 page.
+    Site,
+    /// The diagnosis page.
+    Diagnose,
+    /// The relay configuration generator.
+    Generator,
+    /// The connectivity tester.
+    Tester,
+}
+
+impl Bundle {
+    /// Every bundle; the site bundle first (Trunk builds it, the build script
+    /// the others).
+    pub const ALL: [Bundle; 4] = [
+        Bundle::Site,
+        Bundle::Diagnose,
+        Bundle::Generator,
+        Bundle::Tester,
+    ];
+
+    /// The bundle's name: its file-name stem and the site crate's cargo
+    /// feature that selects it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Bundle::Site => "site",
+            Bundle::Diagnose => "diagnose",
+            Bundle::Generator => "generator",
+            Bundle::Tester => "tester",
+        }
+    }
+
+    /// The bundle serving a route path (relative to the base path, query and
+    /// fragment allowed). Unknown paths get the 404 page, in the site bundle.
+    pub fn for_path(path: &str) -> Bundle {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        Page::from_path(path).map_or(Bundle::Site, Page::bundle)
     }
 }
 
@@ -331,5 +390,24 @@ mod tests {
         assert_eq!(root.join("/faq"), "/faq");
         assert_eq!(root.strip("/faq"), Some("/faq"));
         assert_eq!(root.to_string(), "/");
+    }
+
+    #[test]
+    fn each_tool_has_its_own_bundle_and_the_rest_share_one() {
+        assert_eq!(
+            Bundle::for_path("/diagnose?p=timeout.all"),
+            Bundle::Diagnose
+        );
+        assert_eq!(Bundle::for_path("/generator/"), Bundle::Generator);
+        assert_eq!(Bundle::for_path("/tester#report"), Bundle::Tester);
+        assert_eq!(Bundle::for_path("/providers/hetzner"), Bundle::Site);
+        assert_eq!(Bundle::for_path("/no-such-page"), Bundle::Site);
+        for bundle in Bundle::ALL {
+            let pages = Page::ALL
+                .into_iter()
+                .filter(|p| p.bundle() == bundle)
+                .count();
+            assert!(pages > 0, "{bundle:?} serves no page");
+        }
     }
 }

@@ -16,4 +16,4 @@ pub mod tree;
 pub use commands::{Command, Destination, Family, Os, Tool, DESTINATIONS};
 pub use path::{path_to, walk, Path, PathError, Step, Walk};
 pub use reader::{read_output, Greeting, Outcome, Reading, StartTls};
-pub use tree::{validate, Answer, Node, Question, Remedy, Tree, TreeError, Verdict};
+pub use tree::{validate, Answer, Node, OutlineNode, Question, Remedy, Tree, TreeError, Verdict};

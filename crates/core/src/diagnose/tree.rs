@@ -114,7 +114,77 @@ impl Node {
     }
 }
 
+/// A node without its prose (help, explanation, remedies): what a page needs
+/// to walk the tree. The site's build script writes the shipped tree as a
+/// static outline, so the browser bundle holds neither the JSON nor a JSON
+/// parser; the page takes the prose from its prerendered HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutlineNode {
+    /// The node id.
+    pub id: &'static str,
+    /// Whether the node is a verdict (otherwise a question).
+    pub verdict: bool,
+    /// The question's text or the verdict's title.
+    pub text: &'static str,
+    /// The question's answers as (id, label, next node id); empty for verdicts.
+    pub answers: &'static [(&'static str, &'static str, &'static str)],
+}
+
 impl Tree {
+    /// Builds a tree from its outline: prose fields are left empty. Not
+    /// validated (a verdict without remedies would fail [`validate`]); the
+    /// outline comes from a tree that was.
+    pub fn from_outline(version: u32, root: &str, nodes: &[OutlineNode]) -> Tree {
+        let nodes = nodes
+            .iter()
+            .map(|n| {
+                if n.verdict {
+                    Node::Verdict(Verdict {
+                        id: n.id.to_owned(),
+                        title: n.text.to_owned(),
+                        explanation: String::new(),
+                        remedies: Vec::new(),
+                    })
+                } else {
+                    Node::Question(Question {
+                        id: n.id.to_owned(),
+                        text: n.text.to_owned(),
+                        help: None,
+                        answers: n
+                            .answers
+                            .iter()
+                            .map(|&(id, label, next)| Answer {
+                                id: id.to_owned(),
+                                label: label.to_owned(),
+                                next: next.to_owned(),
+                            })
+                            .collect(),
+                    })
+                }
+            })
+            .collect();
+        Tree {
+            version,
+            root: root.to_owned(),
+            nodes,
+        }
+    }
+
+    /// This tree without its prose, as [`Tree::from_outline`] builds it.
+    pub fn without_prose(&self) -> Tree {
+        let mut tree = self.clone();
+        for node in &mut tree.nodes {
+            match node {
+                Node::Question(q) => q.help = None,
+                Node::Verdict(v) => {
+                    v.explanation.clear();
+                    v.remedies.clear();
+                }
+            }
+        }
+        tree
+    }
+
     /// Parses a tree from its JSON text; does not validate it (see [`validate`]).
     pub fn from_json(text: &str) -> Result<Tree, serde_json::Error> {
         serde_json::from_str(text)
