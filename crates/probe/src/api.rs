@@ -401,9 +401,8 @@ impl FromRequestParts<ApiState> for Admitted {
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Failure> {
         // Without connection info (a router served without it, or tests)
         // every request counts as one client: stricter, never looser.
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
+        let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
         let client = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
         state.limiter.check(client).map_err(Failure::rate_limited)?;
