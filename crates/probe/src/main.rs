@@ -3,9 +3,9 @@
 //! `serve` runs the HTTP API; `check` probes from this machine and prints
 //! the report. Exit status of `check`: 0 every address went through,
 //! 1 a server failed (or could not be judged), 2 usage or configuration
-//! error, 3 every address blocked at connect (timeout, refused,
-//! unreachable), 4 nothing probed (refused or unknown target, Null MX, no
-//! admitted address). `serve` exits 0 after a clean shutdown, 1 on error.
+//! error (bad flag, port or target syntax), 3 every address blocked at
+//! connect (timeout, refused, unreachable), 4 nothing probed (a target the
+//! SSRF guard refuses, a failed lookup, Null MX, no admitted address). `serve` exits 0 after a clean shutdown, 1 on error.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,7 +25,7 @@ use port25_probe::dns::HickoryResolver;
 use port25_probe::guard::Guard;
 use port25_probe::jobs::DEFAULT_MAX_JOBS;
 use port25_probe::limits::parse_proxy;
-use port25_probe::{CheckStatus, Prober};
+use port25_probe::{CheckStatus, ProbeError, Prober};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use tracing_subscriber::EnvFilter;
@@ -199,7 +199,15 @@ async fn main() -> ExitCode {
                 Ok(report) => report,
                 Err(error) => {
                     eprintln!("port25-probe: {error}");
-                    return ExitCode::from(CheckStatus::NotTested.code());
+                    // A malformed request is a usage error; a refused target
+                    // or a failed lookup means nothing could be tested.
+                    let code = match error {
+                        ProbeError::Request(_) | ProbeError::Target(_) => EXIT_USAGE,
+                        ProbeError::Refused { .. } | ProbeError::Lookup(_) => {
+                            CheckStatus::NotTested.code()
+                        }
+                    };
+                    return ExitCode::from(code);
                 }
             };
             if json {
