@@ -360,11 +360,14 @@ impl From<ProbeError> for Failure {
             }
             // The resolver's own error text may name resolver addresses or
             // internals; only the domain, which the user gave, is repeated.
-            ProbeError::Lookup(LookupError::Dns { domain, .. }) => Failure::new(
-                StatusCode::BAD_GATEWAY,
-                "dns-failed",
-                format!("Looking up {domain} failed; try again later."),
-            ),
+            ProbeError::Lookup(LookupError::Dns { domain, detail }) => {
+                tracing::warn!(%domain, %detail, "MX lookup failed");
+                Failure::new(
+                    StatusCode::BAD_GATEWAY,
+                    "dns-failed",
+                    format!("Looking up {domain} failed; try again later."),
+                )
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use port25_probe::api::{router, ApiConfig, ApiState};
-use port25_probe::dns::StaticResolver;
+use port25_probe::dns::{BoxFuture, DnsError, MxRecord, Resolve, StaticResolver};
 use port25_probe::guard::Guard;
 use port25_probe::limits::parse_proxy;
 use port25_probe::Prober;
@@ -546,5 +546,75 @@ fn origins_are_checked() {
         "*",
     ] {
         assert!(parse_origin(bad).is_err(), "{bad}");
+    }
+}
+
+/// A resolver whose failures name internals that must not reach clients.
+struct BrokenResolver {
+    mx_fails: bool,
+}
+
+const SECRET: &str = "udp 10.9.8.7:53 from /etc/resolv.conf";
+
+impl Resolve for BrokenResolver {
+    fn mx<'a>(&'a self, _domain: &'a str) -> BoxFuture<'a, Result<Vec<MxRecord>, DnsError>> {
+        Box::pin(async move {
+            if self.mx_fails {
+                Err(DnsError::Failed(format!("timed out: {SECRET}")))
+            } else {
+                Ok(vec![MxRecord {
+                    preference: 10,
+                    exchange: "mx.example.com".into(),
+                }])
+            }
+        })
+    }
+
+    fn addresses<'a>(&'a self, _host: &'a str) -> BoxFuture<'a, Result<Vec<IpAddr>, DnsError>> {
+        Box::pin(async move { Err(DnsError::Failed(format!("timed out: {SECRET}"))) })
+    }
+}
+
+#[tokio::test]
+async fn dns_failures_never_show_the_resolver_internals() {
+    for mx_fails in [true, false] {
+        let state = ApiState::new(
+            Prober::new(Arc::new(BrokenResolver { mx_fails })),
+            ApiConfig::default(),
+        );
+        let app = app_from(&state, "198.51.100.13:4000");
+        let body = r#"{"target":"example.com"}"#;
+        let sync = send(&app, post("/api/v1/probe", body)).await;
+        let mx = send(&app, get("/api/v1/mx?domain=example.com")).await;
+        let started = send(&app, post("/api/v1/probes", body)).await;
+        let job = poll_until_done(
+            &app,
+            started.json["poll_url"].as_str().unwrap(),
+            Duration::from_secs(5),
+        )
+        .await;
+        if mx_fails {
+            assert_eq!(sync.status, 502);
+            assert_eq!(sync.json["error"], "dns-failed");
+            assert_eq!(mx.json["error"], "dns-failed");
+            assert_eq!(job["state"], "failed");
+            assert_eq!(job["error"]["error"], "dns-failed");
+            assert_eq!(
+                job["progress"].as_array().unwrap().last().unwrap()["event"],
+                "failed"
+            );
+        } else {
+            assert_eq!(sync.status, 200);
+            let error = sync.json["mx"]["mx"][0]["error"].as_str().unwrap();
+            assert!(error.contains("looking up its addresses failed"), "{error}");
+            assert_eq!(job["state"], "done");
+        }
+        for answer in [&sync.json, &mx.json, &job] {
+            let text = answer.to_string();
+            assert!(
+                !text.contains("10.9.8.7") && !text.contains("resolv.conf"),
+                "{text}"
+            );
+        }
     }
 }
