@@ -618,3 +618,21 @@ async fn dns_failures_never_show_the_resolver_internals() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_full_job_store_answers_503() {
+    let ip = silent_server().await;
+    let other = silent_server().await;
+    let state = state(ApiConfig {
+        max_jobs: 1,
+        ..ApiConfig::default()
+    });
+    let app = app_from(&state, "198.51.100.14:4000");
+    let first = send(&app, post("/api/v1/probes", &host_request(ip))).await;
+    assert_eq!(first.status, 202, "{}", first.json);
+    let full = send(&app, post("/api/v1/probes", &host_request(other))).await;
+    assert_eq!(full.status, 503, "{}", full.json);
+    assert_eq!(full.json["error"], "busy");
+    // The synchronous route keeps no job, so it still runs.
+    assert_eq!(state.info().max_concurrent, 4);
+}
