@@ -634,5 +634,7 @@ async fn a_full_job_store_answers_503() {
     assert_eq!(full.status, 503, "{}", full.json);
     assert_eq!(full.json["error"], "busy");
     // The synchronous route keeps no job, so it still runs.
-    assert_eq!(state.info().max_concurrent, 4);
+    let sync = send(&app, post("/api/v1/probe", &host_request(other))).await;
+    assert_eq!(sync.status, 200, "{}", sync.json);
+    assert_eq!(sync.json["results"][0]["outcome"]["kind"], "no-greeting");
 }
