@@ -24,7 +24,13 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-"$CARGO_TARGET_DIR/release/port25-probe" serve --listen "127.0.0.1:$probe_port" &
+# The probe answers browsers only from the site's origin (CORS); an explicit
+# PORT25_PROBE_CORS_ORIGINS wins.
+cors=()
+if [ -z "${PORT25_PROBE_CORS_ORIGINS:-}" ]; then
+  cors=(--cors-origin "http://127.0.0.1:$site_port" --cors-origin "http://localhost:$site_port")
+fi
+"$CARGO_TARGET_DIR/release/port25-probe" serve --listen "127.0.0.1:$probe_port" "${cors[@]}" &
 pids+=($!)
 node scripts/serve.mjs --dir dist --base / --port "$site_port" &
 pids+=($!)

@@ -33,6 +33,7 @@ pub fn is_allowed_port(port: u16) -> bool {
 /// How TLS is negotiated on a port: implicit on 465 (RFC 8314 3.3), STARTTLS
 /// (RFC 3207) everywhere else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum TlsMode {
     /// TLS starts right after the TCP connection, before the greeting.
@@ -54,6 +55,7 @@ impl TlsMode {
 
 /// What the target of a probe names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ProbeMode {
     /// The target is a mail domain: probe its MX hosts (the default).
@@ -65,6 +67,7 @@ pub enum ProbeMode {
 
 /// A request to probe one target on one port.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProbeRequest {
     /// A mail domain (mode `mx`) or a host name or IP literal (mode `host`).
@@ -122,6 +125,7 @@ impl ProbeRequest {
 
 /// An address family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Family {
     /// IPv4.
@@ -142,8 +146,10 @@ impl Family {
 
 /// An address that was found but not probed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkippedAddress {
     /// The address as found in DNS or in the request.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub address: IpAddr,
     /// Why it was not probed, e.g. "private address (RFC 1918)".
     pub reason: String,
@@ -151,6 +157,7 @@ pub struct SkippedAddress {
 
 /// One mail exchanger with its addresses, IPv4 and IPv6 listed separately.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MxHost {
     /// The MX preference; lower is tried first (RFC 5321 5.1). 0 for the
     /// implicit MX and for a host probe.
@@ -158,8 +165,10 @@ pub struct MxHost {
     /// The exchange's host name, in A-label form without a trailing dot.
     pub exchange: String,
     /// Its IPv4 addresses that pass the SSRF guard.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub ipv4: Vec<Ipv4Addr>,
     /// Its IPv6 addresses that pass the SSRF guard.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub ipv6: Vec<Ipv6Addr>,
     /// Addresses found but refused by the guard (private, reserved, ...).
     #[serde(default)]
@@ -171,6 +180,7 @@ pub struct MxHost {
 
 /// The answer to an MX lookup (RFC 5321 5.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MxAnswer {
     /// The domain looked up, in A-label form.
     pub domain: String,
@@ -189,6 +199,7 @@ pub struct MxAnswer {
 
 /// A step of an SMTP session, in the order they happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum StepName {
     /// The TCP connection.
@@ -211,6 +222,7 @@ pub enum StepName {
 
 /// One completed (or failed) step with its duration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     /// Which step.
     pub name: StepName,
@@ -225,6 +237,7 @@ pub struct Step {
 
 /// Who said a transcript line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// The probe sent this line.
@@ -237,6 +250,7 @@ pub enum Direction {
 
 /// One line of the session transcript.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TranscriptLine {
     /// Who said it.
     pub direction: Direction,
@@ -248,6 +262,7 @@ pub struct TranscriptLine {
 
 /// What one certificate of the presented chain says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CertificateInfo {
     /// The subject's distinguished name, RFC 4514 style.
     pub subject: String,
@@ -265,6 +280,7 @@ pub struct CertificateInfo {
 
 /// What the TLS layer negotiated and what the certificate check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TlsInfo {
     /// How TLS was started.
     pub mode: TlsMode,
@@ -290,6 +306,7 @@ pub struct TlsInfo {
 /// went through; [`Outcome::CouldNotTest`] means the probe itself could not
 /// judge the server, which is not the server's fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Greeting, EHLO, TLS and QUIT all worked, and the certificate verified.
@@ -394,10 +411,12 @@ impl Outcome {
 
 /// Everything learned from probing one address of one exchange.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddressResult {
     /// The exchange (or host) this address belongs to.
     pub exchange: String,
     /// The address probed.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub address: IpAddr,
     /// Its family, so IPv4 and IPv6 can be shown apart.
     pub family: Family,
@@ -427,6 +446,7 @@ pub struct AddressResult {
 
 /// The full result of a probe.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProbeReport {
     /// The target as normalized by the probe (A-labels, no trailing dot).
     pub target: String,
@@ -446,6 +466,7 @@ pub struct ProbeReport {
 
 /// A progress event while a probe runs, for streaming to the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
     /// The MX lookup finished.
@@ -458,11 +479,13 @@ pub enum Event {
         /// The exchange.
         exchange: String,
         /// The address.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         address: IpAddr,
     },
     /// A step finished for one address.
     StepDone {
         /// The address.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
         address: IpAddr,
         /// The step.
         step: Step,
@@ -486,11 +509,121 @@ pub enum Event {
 
 /// The JSON body of an API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// A stable machine-readable code, e.g. "bad-target" or "busy".
     pub error: String,
     /// A human-readable message.
     pub message: String,
+}
+
+/// Where a probe job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum JobState {
+    /// The probe is still running; poll again.
+    Running,
+    /// The probe finished; `report` holds the result.
+    Done,
+    /// The probe could not run (bad target, DNS failure); `error` says why.
+    Failed,
+}
+
+impl JobState {
+    /// Tells whether the job will change no more.
+    pub fn is_finished(self) -> bool {
+        !matches!(self, JobState::Running)
+    }
+}
+
+/// The answer to starting a probe job (`202 Accepted`): where to poll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobCreated {
+    /// The job's id: 32 lowercase hex digits, random and unguessable.
+    pub id: String,
+    /// The path to poll, relative to the service's origin, e.g.
+    /// `/api/v1/probes/0123...`.
+    pub poll_url: String,
+    /// True when the job was answered from the short per-target cache and
+    /// is already done.
+    pub cached: bool,
+}
+
+/// One progress event of a job, numbered and timed.
+///
+/// The `event` field of the flattened [`Event`] names the kind. A job's
+/// progress never holds [`Event::Done`]: the finished report is the
+/// [`JobStatus::report`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgressEvent {
+    /// The event's position in the job's progress, from 0, without gaps.
+    pub seq: u32,
+    /// Milliseconds since the job started.
+    pub at_ms: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// The state of a probe job, as `GET /api/v1/probes/{id}` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobStatus {
+    /// The job's id.
+    pub id: String,
+    /// Running, done or failed.
+    pub state: JobState,
+    /// The request the job runs.
+    pub request: ProbeRequest,
+    /// True when the report came from the per-target cache.
+    pub cached: bool,
+    /// Milliseconds since the job started (until it finished, once it has).
+    pub elapsed_ms: u64,
+    /// The progress events numbered `since` (a query parameter, 0 by
+    /// default) and later, in order.
+    pub progress: Vec<ProgressEvent>,
+    /// The `since` to ask for next to get only new events.
+    pub next_since: u32,
+    /// The report, once the state is `done`.
+    #[serde(default)]
+    pub report: Option<ProbeReport>,
+    /// Why the probe could not run, once the state is `failed`.
+    #[serde(default)]
+    pub error: Option<ApiError>,
+    /// Seconds until the service forgets the job.
+    pub expires_in_s: u64,
+}
+
+/// What a probe service tells about itself (`GET /api/v1/info`), for the
+/// site's about page and for operators who allow-list the probe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProbeInfo {
+    /// The service's version.
+    pub version: String,
+    /// The name the probe sends in EHLO.
+    pub ehlo_name: String,
+    /// The ports it probes ([`ALLOWED_PORTS`]).
+    pub ports: Vec<u16>,
+    /// Seconds it waits for a 220 greeting.
+    pub greeting_timeout_s: u64,
+    /// Seconds one address may take in total.
+    pub deadline_s: u64,
+    /// The most addresses one probe connects to.
+    pub max_addresses: u32,
+    /// The most probes and lookups it runs at once (more get `503`).
+    pub max_concurrent: u32,
+    /// Probes and lookups one client may start per minute (more get `429`).
+    pub rate_limit_per_minute: u32,
+    /// How many of those a client may start at once before the rate applies.
+    pub rate_limit_burst: u32,
+    /// Seconds a target's report is reused for repeated probes.
+    pub cache_ttl_s: u64,
+    /// Seconds a probe job can be polled after it starts.
+    pub job_ttl_s: u64,
 }
 
 #[cfg(test)]
@@ -602,5 +735,189 @@ mod tests {
             r#"{"event":"connecting","exchange":"mx.example.com","address":"192.0.2.1"}"#
         );
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+    }
+
+    fn sample_result() -> AddressResult {
+        AddressResult {
+            exchange: "mx.example.com".into(),
+            address: "2001:db8::25".parse().unwrap(),
+            family: Family::Ipv6,
+            port: 25,
+            outcome: Outcome::CertificateProblem {
+                detail: "unknown issuer".into(),
+            },
+            steps: vec![Step {
+                name: StepName::Connect,
+                ok: true,
+                ms: 3,
+                detail: None,
+            }],
+            greeting: vec!["mx.example.com ESMTP".into()],
+            capabilities: vec!["PIPELINING".into(), "STARTTLS".into()],
+            capabilities_after_tls: vec!["PIPELINING".into()],
+            starttls_offered: true,
+            tls_used: true,
+            tls: Some(TlsInfo {
+                mode: TlsMode::Starttls,
+                version: "TLS 1.3".into(),
+                cipher: "TLS13_AES_256_GCM_SHA384".into(),
+                certificates: vec![CertificateInfo {
+                    subject: "CN=mx.example.com".into(),
+                    sans: vec!["mx.example.com".into()],
+                    issuer: "CN=Test CA".into(),
+                    not_before: "2026-01-01T00:00:00Z".into(),
+                    not_after: "2027-01-01T00:00:00Z".into(),
+                    days_left: 39,
+                }],
+                chain_verified: false,
+                name_matches: true,
+                verification_error: Some("unknown issuer".into()),
+            }),
+            transcript: vec![TranscriptLine {
+                direction: Direction::Server,
+                text: "220 mx.example.com ESMTP".into(),
+                at_ms: 4,
+            }],
+            ms: 120,
+        }
+    }
+
+    fn sample_report() -> ProbeReport {
+        ProbeReport {
+            target: "example.com".into(),
+            port: 25,
+            mode: ProbeMode::Mx,
+            mx: MxAnswer {
+                domain: "example.com".into(),
+                mx: vec![MxHost {
+                    preference: 10,
+                    exchange: "mx.example.com".into(),
+                    ipv4: vec!["192.0.2.25".parse().unwrap()],
+                    ipv6: vec!["2001:db8::25".parse().unwrap()],
+                    skipped: vec![SkippedAddress {
+                        address: "10.0.0.1".parse().unwrap(),
+                        reason: "private".into(),
+                    }],
+                    error: None,
+                }],
+                null_mx: false,
+                implicit_mx: false,
+                notes: vec![],
+            },
+            results: vec![sample_result()],
+            ehlo_name: "probe.example.net".into(),
+            ms: 130,
+        }
+    }
+
+    #[test]
+    fn job_status_round_trips_with_every_event_kind() {
+        let report = sample_report();
+        let events = vec![
+            Event::MxResolved {
+                answer: report.mx.clone(),
+            },
+            Event::Connecting {
+                exchange: "mx.example.com".into(),
+                address: "192.0.2.25".parse().unwrap(),
+            },
+            Event::StepDone {
+                address: "192.0.2.25".parse().unwrap(),
+                step: Step {
+                    name: StepName::Greeting,
+                    ok: true,
+                    ms: 15,
+                    detail: Some("220 hi".into()),
+                },
+            },
+            Event::AddressDone {
+                result: Box::new(sample_result()),
+            },
+            Event::Failed {
+                message: "lookup failed".into(),
+            },
+        ];
+        let status = JobStatus {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            state: JobState::Done,
+            request: ProbeRequest {
+                target: "example.com".into(),
+                port: 25,
+                mode: ProbeMode::Mx,
+            },
+            cached: false,
+            elapsed_ms: 130,
+            progress: events
+                .into_iter()
+                .enumerate()
+                .map(|(i, event)| ProgressEvent {
+                    seq: i as u32,
+                    at_ms: 10 * i as u64,
+                    event,
+                })
+                .collect(),
+            next_since: 5,
+            report: Some(report),
+            error: None,
+            expires_in_s: 290,
+        };
+        let json = serde_json::to_string(&status).unwrap();
+        assert_eq!(serde_json::from_str::<JobStatus>(&json).unwrap(), status);
+        // The event is flattened: its kind sits beside seq and at_ms.
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["state"], "done");
+        assert_eq!(value["progress"][1]["seq"], 1);
+        assert_eq!(value["progress"][1]["event"], "connecting");
+        assert_eq!(value["progress"][2]["step"]["name"], "greeting");
+        assert_eq!(value["progress"][3]["result"]["family"], "ipv6");
+    }
+
+    #[test]
+    fn a_running_job_without_report_reads_back() {
+        let json = r#"{"id":"ab","state":"running","request":{"target":"example.com"},
+            "cached":false,"elapsed_ms":5,"progress":[],"next_since":0,"expires_in_s":300}"#;
+        let status: JobStatus = serde_json::from_str(json).unwrap();
+        assert_eq!(status.state, JobState::Running);
+        assert!(!status.state.is_finished());
+        assert!(JobState::Failed.is_finished());
+        assert_eq!(status.request.port, 25);
+        assert_eq!(status.report, None);
+        assert_eq!(status.error, None);
+    }
+
+    #[test]
+    fn job_created_and_info_round_trip() {
+        let created = JobCreated {
+            id: "ab".into(),
+            poll_url: "/api/v1/probes/ab".into(),
+            cached: true,
+        };
+        let json = serde_json::to_string(&created).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":"ab","poll_url":"/api/v1/probes/ab","cached":true}"#
+        );
+        assert_eq!(serde_json::from_str::<JobCreated>(&json).unwrap(), created);
+        let info = ProbeInfo {
+            version: "0.1.0".into(),
+            ehlo_name: "probe.example.net".into(),
+            ports: ALLOWED_PORTS.to_vec(),
+            greeting_timeout_s: 20,
+            deadline_s: 45,
+            max_addresses: 8,
+            max_concurrent: 4,
+            rate_limit_per_minute: 10,
+            rate_limit_burst: 5,
+            cache_ttl_s: 60,
+            job_ttl_s: 300,
+        };
+        let json = serde_json::to_string(&info).unwrap();
+        assert_eq!(serde_json::from_str::<ProbeInfo>(&json).unwrap(), info);
+        let error = ApiError {
+            error: "rate-limited".into(),
+            message: "slow down".into(),
+        };
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), error);
     }
 }

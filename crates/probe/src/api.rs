@@ -1,28 +1,56 @@
-//! The probe's HTTP API: `POST /api/v1/probe` and `GET /api/v1/mx`, beside
-//! `GET /healthz`.
+//! The probe's HTTP API: probes (synchronous, and as pollable jobs), MX
+//! lookups, the service's own description and its OpenAPI document.
+//!
+//! | route | what |
+//! | --- | --- |
+//! | `GET /healthz` | liveness |
+//! | `GET /api/v1/info` | EHLO name, limits, ports ([`ProbeInfo`]) |
+//! | `GET /api/v1/mx?domain=` | MX lookup ([`MxAnswer`]) |
+//! | `POST /api/v1/probe` | a probe, answered when done ([`ProbeReport`]) |
+//! | `POST /api/v1/probes` | starts a probe job, `202` ([`JobCreated`]) |
+//! | `GET /api/v1/probes/{id}?since=` | a job's progress and report ([`JobStatus`]) |
+//! | `GET /api/v1/openapi.json` | the OpenAPI 3.1 document of all of the above |
 //!
 //! Requests pass the same checks as the command line: the request's shape
 //! ([`ProbeRequest::validate`]), then the SSRF guard on the target and on
-//! every resolved address. Bodies are capped at [`MAX_BODY_BYTES`], and a
-//! global cap of concurrent probes answers `503` with a JSON body rather
-//! than queueing, so a burst cannot pile up sockets. Every error is JSON
-//! ([`ApiError`]) and never carries internals. What this module is not: a
-//! rate limiter per client, a cache or a CORS policy; those belong in front
-//! of it or in later work.
+//! every resolved address. Bodies are capped at [`MAX_BODY_BYTES`]. Starting
+//! a probe or lookup counts against a per-client rate limit (`429` with
+//! `Retry-After`, see [`crate::limits`]) and a global cap of concurrent
+//! probes (`503` rather than a queue, so a burst cannot pile up sockets).
+//! A finished report is reused for [`ApiConfig::cache_ttl`] for the same
+//! target, port and mode, so a popular provider is not probed once per
+//! visitor. CORS admits only the configured origins. Every error is JSON
+//! ([`ApiError`]) and never carries internals (a panic answers a bare
+//! `internal` error). Every route is declared once, with its OpenAPI
+//! description, through `utoipa_axum::routes!`, so the served document
+//! cannot miss a route.
 
-use std::sync::Arc;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
-use port25_core::probe_types::{ApiError, MxAnswer, ProbeReport, ProbeRequest};
+use ipnet::IpNet;
+use port25_core::probe_types::{
+    ApiError, Event, JobCreated, JobStatus, MxAnswer, ProbeInfo, ProbeReport, ProbeRequest,
+    ALLOWED_PORTS,
+};
 use serde::Deserialize;
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::dns::LookupError;
+use crate::jobs::{lock, JobHandle, Jobs, DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
+use crate::limits::{client_ip, ClientLimiter};
 use crate::{ProbeError, Prober};
 
 /// The largest request body accepted, in bytes: a probe request is tiny.
@@ -31,65 +59,281 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024;
 /// The default number of probes and lookups served at once.
 pub const DEFAULT_MAX_CONCURRENT: usize = 4;
 
-/// Shared state of the API: the prober and the concurrency cap.
+/// The default per-client rate: probes and lookups started per minute.
+pub const DEFAULT_RATE_PER_MINUTE: u32 = 10;
+
+/// The default per-client burst: how many may start back to back.
+pub const DEFAULT_RATE_BURST: u32 = 5;
+
+/// The default time a report is reused for the same target.
+pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// The default number of reports cached.
+pub const DEFAULT_CACHE_CAPACITY: u64 = 512;
+
+/// The origins CORS admits by default: the local site of `scripts/run.sh`.
+pub const DEFAULT_CORS_ORIGINS: [&str; 2] = ["http://127.0.0.1:8080", "http://localhost:8080"];
+
+/// The response header that says whether a report came from the cache.
+pub const CACHE_HEADER: &str = "x-port25-cache";
+
+/// How many progress events a running job buffers between its probe and
+/// its store; a probe of 8 addresses sends about 80.
+const EVENT_BUFFER: usize = 256;
+
+/// The API's limits and policies; [`Default`] gives the documented defaults.
 #[derive(Debug, Clone)]
-pub struct ApiState {
-    prober: Arc<Prober>,
-    permits: Arc<Semaphore>,
+pub struct ApiConfig {
+    /// Probes and lookups served at once; more get `503`.
+    pub max_concurrent: usize,
+    /// Probes and lookups one client may start per minute; more get `429`.
+    pub rate_per_minute: u32,
+    /// How many a client may start back to back.
+    pub rate_burst: u32,
+    /// How long a report is reused for the same target, port and mode.
+    pub cache_ttl: Duration,
+    /// How many reports are cached at most.
+    pub cache_capacity: u64,
+    /// How long a job can be polled after it starts.
+    pub job_ttl: Duration,
+    /// How many jobs are kept at most; more get `503`.
+    pub max_jobs: usize,
+    /// The origins CORS admits, e.g. `https://port25.example`.
+    pub cors_origins: Vec<HeaderValue>,
+    /// Proxies whose `X-Forwarded-For` is believed; empty by default.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
-impl ApiState {
-    /// Returns state serving at most `max_concurrent` probes or lookups at
-    /// once (at least one).
-    pub fn new(prober: Prober, max_concurrent: usize) -> Self {
-        ApiState {
-            prober: Arc::new(prober),
-            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            max_concurrent: DEFAULT_MAX_CONCURRENT,
+            rate_per_minute: DEFAULT_RATE_PER_MINUTE,
+            rate_burst: DEFAULT_RATE_BURST,
+            cache_ttl: DEFAULT_CACHE_TTL,
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
+            job_ttl: DEFAULT_JOB_TTL,
+            max_jobs: DEFAULT_MAX_JOBS,
+            cors_origins: DEFAULT_CORS_ORIGINS
+                .iter()
+                .map(|origin| HeaderValue::from_static(origin))
+                .collect(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
 
-/// Builds the full HTTP application: `/healthz` and the `/api/v1` routes.
-pub fn router(state: ApiState) -> Router {
-    let api = Router::new()
-        .route("/api/v1/probe", post(probe))
-        .route("/api/v1/mx", get(mx))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(state);
-    crate::app().merge(api)
+/// Checks that `text` is a web origin (`scheme://host[:port]`, no path) and
+/// returns it as a header value.
+pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
+    let text = text.trim().trim_end_matches('/');
+    let bad = || format!("{text:?} is not an origin like https://port25.example");
+    let (scheme, rest) = text.split_once("://").ok_or_else(bad)?;
+    if !matches!(scheme, "http" | "https")
+        || rest.is_empty()
+        || rest.contains(['/', '?', '#', '@', ' '])
+    {
+        return Err(bad());
+    }
+    HeaderValue::from_str(text).map_err(|_| bad())
 }
 
-/// An API error: a status code and the JSON body.
+/// Shared state of the API.
+#[derive(Debug, Clone)]
+pub struct ApiState {
+    prober: Arc<Prober>,
+    permits: Arc<Semaphore>,
+    limiter: Arc<ClientLimiter>,
+    cache: moka::sync::Cache<String, Arc<ProbeReport>>,
+    jobs: Arc<Jobs>,
+    config: Arc<ApiConfig>,
+}
+
+impl ApiState {
+    /// Returns state running `prober` under `config`.
+    pub fn new(prober: Prober, config: ApiConfig) -> Self {
+        let cache = moka::sync::Cache::builder()
+            .max_capacity(config.cache_capacity)
+            .time_to_live(config.cache_ttl.max(Duration::from_millis(1)))
+            .build();
+        ApiState {
+            prober: Arc::new(prober),
+            permits: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
+            limiter: Arc::new(ClientLimiter::new(
+                config.rate_per_minute,
+                config.rate_burst,
+            )),
+            cache,
+            jobs: Arc::new(Jobs::new(config.max_jobs, config.job_ttl)),
+            config: Arc::new(config),
+        }
+    }
+
+    /// What the service tells about itself at `GET /api/v1/info`.
+    pub fn info(&self) -> ProbeInfo {
+        let session = &self.prober.session;
+        ProbeInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            ehlo_name: session.ehlo_name.clone(),
+            ports: ALLOWED_PORTS.to_vec(),
+            greeting_timeout_s: session.greeting_timeout.as_secs(),
+            deadline_s: session.deadline.as_secs(),
+            max_addresses: u32::try_from(self.prober.max_addresses).unwrap_or(u32::MAX),
+            max_concurrent: u32::try_from(self.config.max_concurrent.max(1)).unwrap_or(u32::MAX),
+            rate_limit_per_minute: self.limiter.per_minute(),
+            rate_limit_burst: self.limiter.burst(),
+            cache_ttl_s: self.config.cache_ttl.as_secs(),
+            job_ttl_s: self.jobs.ttl().as_secs(),
+        }
+    }
+
+    fn permit(&self) -> Result<OwnedSemaphorePermit, Failure> {
+        self.permits
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Failure::busy())
+    }
+}
+
+/// The API's description, completed by the routes themselves.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Port25 probe",
+        description = "Live SMTP checks a browser cannot make: MX lookup, then per MX and \
+address the greeting, EHLO, STARTTLS or implicit TLS, the certificate, QUIT. Never MAIL, \
+RCPT or DATA. Starting a probe or lookup is rate-limited per client (429) and capped \
+globally (503); errors are JSON.",
+        license(name = "MIT")
+    ),
+    tags(
+        (name = "probe", description = "Probes and their jobs"),
+        (name = "service", description = "The service itself")
+    )
+)]
+struct ApiDoc;
+
+/// Every route, each declared once with its OpenAPI description.
+fn documented_routes() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(crate::healthz))
+        .routes(routes!(info))
+        .routes(routes!(openapi_document))
+        .routes(routes!(mx))
+        .routes(routes!(probe))
+        .routes(routes!(start_job))
+        .routes(routes!(job_status))
+}
+
+/// Returns the OpenAPI 3.1 document of the API, generated from the routes
+/// and the wire types.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented_routes().into_openapi()
+}
+
+/// The OpenAPI document as served and checked in: pretty JSON with a final
+/// newline.
+pub fn openapi_json() -> &'static str {
+    static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+        let mut text = openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|_| "{}".to_owned());
+        text.push('\n');
+        text
+    });
+    &DOCUMENT
+}
+
+/// Builds the full HTTP application: `/healthz` and the `/api/v1` routes,
+/// behind CORS and a panic guard.
+///
+/// The per-client rate limit needs the peer address: serve the router with
+/// `into_make_service_with_connect_info::<SocketAddr>()`. Without it every
+/// request counts as one client.
+pub fn router(state: ApiState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(state.config.cors_origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::LOCATION,
+            HeaderName::from_static(CACHE_HEADER),
+        ])
+        .max_age(Duration::from_secs(600));
+    let (routes, _) = documented_routes().split_for_parts();
+    routes
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(|_| {
+            Failure::internal().into_response()
+        }))
+        .layer(cors)
+}
+
+/// An API error: a status code, the JSON body and maybe a `Retry-After`.
 #[derive(Debug)]
-struct Failure(StatusCode, ApiError);
+struct Failure {
+    status: StatusCode,
+    body: ApiError,
+    retry_after: Option<u64>,
+}
 
 impl Failure {
     fn new(status: StatusCode, error: &str, message: impl Into<String>) -> Self {
-        Failure(
+        Failure {
             status,
-            ApiError {
+            body: ApiError {
                 error: error.into(),
                 message: message.into(),
             },
-        )
+            retry_after: None,
+        }
     }
 
     fn busy() -> Self {
+        Failure {
+            retry_after: Some(30),
+            ..Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The probe is running as many checks as it allows; try again in a minute.",
+            )
+        }
+    }
+
+    fn rate_limited(wait: Duration) -> Self {
+        // Round up: a client that waits exactly this long gets through.
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let secs = secs.max(1);
+        Failure {
+            retry_after: Some(secs),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                format!("Too many checks from your address; try again in {secs} s."),
+            )
+        }
+    }
+
+    fn internal() -> Self {
         Failure::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "The probe is running as many checks as it allows; try again in a minute.",
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "The probe failed unexpectedly; try again later.",
         )
     }
 }
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let mut response = (self.0, Json(self.1)).into_response();
-        if self.0 == StatusCode::SERVICE_UNAVAILABLE {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(secs) = self.retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -114,11 +358,16 @@ impl From<ProbeError> for Failure {
             ProbeError::Lookup(LookupError::NoSuchDomain(_)) => {
                 Failure::new(StatusCode::NOT_FOUND, "no-such-domain", error.to_string())
             }
-            ProbeError::Lookup(LookupError::Dns { domain, .. }) => Failure::new(
-                StatusCode::BAD_GATEWAY,
-                "dns-failed",
-                format!("Looking up {domain} failed; try again later."),
-            ),
+            // The resolver's own error text may name resolver addresses or
+            // internals; only the domain, which the user gave, is repeated.
+            ProbeError::Lookup(LookupError::Dns { domain, detail }) => {
+                tracing::warn!(%domain, %detail, "MX lookup failed");
+                Failure::new(
+                    StatusCode::BAD_GATEWAY,
+                    "dns-failed",
+                    format!("Looking up {domain} failed; try again later."),
+                )
+            }
         }
     }
 }
@@ -131,42 +380,298 @@ impl From<JsonRejection> for Failure {
         } else {
             "bad-json"
         };
+        // The rejection's text describes the client's body (serde's message
+        // about its fields), nothing of the server.
         Failure::new(status, code, rejection.body_text())
     }
 }
 
+impl From<QueryRejection> for Failure {
+    fn from(rejection: QueryRejection) -> Self {
+        Failure::new(StatusCode::BAD_REQUEST, "bad-query", rejection.body_text())
+    }
+}
+
+/// A request that passed its client's rate limit.
+///
+/// Taken by the routes that start network work (probes, jobs, MX lookups);
+/// polling a job, `/healthz` and `/api/v1/info` are not limited.
+struct Admitted;
+
+impl FromRequestParts<ApiState> for Admitted {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Failure> {
+        // Without connection info (a router served without it, or tests)
+        // every request counts as one client: stricter, never looser.
+        let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        let client = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+        state.limiter.check(client).map_err(Failure::rate_limited)?;
+        Ok(Admitted)
+    }
+}
+
+fn with_cache_header(mut response: Response, hit: bool) -> Response {
+    response.headers_mut().insert(
+        CACHE_HEADER,
+        HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+    );
+    response
+}
+
+/// Describes the service: its EHLO name (for allow-lists), ports and limits.
+#[utoipa::path(
+    get,
+    path = "/api/v1/info",
+    tag = "service",
+    responses((status = 200, description = "The service's settings", body = ProbeInfo))
+)]
+async fn info(State(state): State<ApiState>) -> Json<ProbeInfo> {
+    Json(state.info())
+}
+
+/// Serves this document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "service",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+)]
+async fn openapi_document() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+}
+
+/// Probes a domain's MX hosts, or one host, and answers when done.
+///
+/// For curl and scripts; a page that shows progress starts a job instead.
+/// A report is reused for a minute for the same target, port and mode
+/// (the `x-port25-cache` header says `hit`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/probe",
+    tag = "probe",
+    request_body = ProbeRequest,
+    responses(
+        (status = 200, description = "The report", body = ProbeReport,
+            headers(("x-port25-cache" = String, description = "`hit` or `miss`"))),
+        (status = 400, description = "Bad JSON, port or target", body = ApiError),
+        (status = 404, description = "The domain does not exist", body = ApiError),
+        (status = 413, description = "The body is over 4 KiB", body = ApiError),
+        (status = 422, description = "Unknown fields, or a target the SSRF guard refuses", body = ApiError),
+        (status = 429, description = "This client's rate limit", body = ApiError,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+        (status = 502, description = "The DNS lookup failed", body = ApiError),
+        (status = 503, description = "The service runs as many probes as it allows", body = ApiError,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn probe(
     State(state): State<ApiState>,
+    _: Admitted,
     body: Result<Json<ProbeRequest>, JsonRejection>,
-) -> Result<Json<ProbeReport>, Failure> {
+) -> Result<Response, Failure> {
     let Json(request) = body?;
-    request.validate().map_err(ProbeError::from)?;
-    let _permit = state
-        .permits
-        .clone()
-        .try_acquire_owned()
+    let key = state.prober.precheck(&request)?;
+    if let Some(report) = state.cache.get(&key) {
+        return Ok(with_cache_header(Json(&*report).into_response(), true));
+    }
+    let _permit = state.permit()?;
+    let report = Arc::new(state.prober.probe(&request, None).await?);
+    state.cache.insert(key, report.clone());
+    Ok(with_cache_header(Json(&*report).into_response(), false))
+}
+
+/// Starts a probe job and answers at once with where to poll it.
+///
+/// The checks that need no network (port, target syntax, IP literals
+/// through the SSRF guard) answer here; DNS and SMTP results arrive in the
+/// job. A cached report makes a job that is done already.
+#[utoipa::path(
+    post,
+    path = "/api/v1/probes",
+    tag = "probe",
+    request_body = ProbeRequest,
+    responses(
+        (status = 202, description = "The job started", body = JobCreated,
+            headers(("location" = String, description = "The job's poll URL"))),
+        (status = 400, description = "Bad JSON, port or target", body = ApiError),
+        (status = 413, description = "The body is over 4 KiB", body = ApiError),
+        (status = 422, description = "Unknown fields, or a target the SSRF guard refuses", body = ApiError),
+        (status = 429, description = "This client's rate limit", body = ApiError,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The service runs as many probes or keeps as many jobs as it allows", body = ApiError,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+    )
+)]
+async fn start_job(
+    State(state): State<ApiState>,
+    _: Admitted,
+    body: Result<Json<ProbeRequest>, JsonRejection>,
+) -> Result<Response, Failure> {
+    let Json(request) = body?;
+    let key = state.prober.precheck(&request)?;
+    if let Some(report) = state.cache.get(&key) {
+        let job = state
+            .jobs
+            .create(request, true)
+            .map_err(|_| Failure::busy())?;
+        let mut done = lock(&job);
+        // The page shows progress the same way for a cached report.
+        done.push(Event::MxResolved {
+            answer: report.mx.clone(),
+        });
+        for result in &report.results {
+            done.push(Event::AddressDone {
+                result: Box::new(result.clone()),
+            });
+        }
+        done.finish(report);
+        return Ok(created(done.id(), true));
+    }
+    let permit = state.permit()?;
+    let job = state
+        .jobs
+        .create(request.clone(), false)
         .map_err(|_| Failure::busy())?;
-    Ok(Json(state.prober.probe(&request, None).await?))
+    let id = lock(&job).id().to_owned();
+    tokio::spawn(run_job(state, job, request, key, permit));
+    Ok(created(&id, false))
+}
+
+fn created(id: &str, cached: bool) -> Response {
+    let poll_url = format!("/api/v1/probes/{id}");
+    (
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, poll_url.clone())],
+        Json(JobCreated {
+            id: id.to_owned(),
+            poll_url,
+            cached,
+        }),
+    )
+        .into_response()
+}
+
+/// Runs a job's probe, moving its progress events into the job as they
+/// come, then its report or error. Holds the concurrency permit throughout.
+async fn run_job(
+    state: ApiState,
+    job: JobHandle,
+    request: ProbeRequest,
+    key: String,
+    _permit: OwnedSemaphorePermit,
+) {
+    let (events, mut received) = mpsc::channel(EVENT_BUFFER);
+    let collector = {
+        let job = job.clone();
+        tokio::spawn(async move {
+            while let Some(event) = received.recv().await {
+                lock(&job).push(event);
+            }
+        })
+    };
+    let prober = state.prober.clone();
+    // The probe runs in its own task so that a panic in it fails the job
+    // instead of leaving it running until it expires.
+    let outcome = tokio::spawn(async move { prober.probe(&request, Some(events)).await }).await;
+    // The probe's senders are gone, so the collector ends once drained.
+    let _ = collector.await;
+    match outcome {
+        Ok(Ok(report)) => {
+            let report = Arc::new(report);
+            state.cache.insert(key, report.clone());
+            lock(&job).finish(report);
+        }
+        Ok(Err(error)) => lock(&job).fail(Failure::from(error).body),
+        Err(_) => lock(&job).fail(Failure::internal().body),
+    }
+}
+
+/// The query of `GET /api/v1/probes/{id}`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct JobQuery {
+    /// Returns only progress events numbered this and later (the previous
+    /// answer's `next_since`); 0 by default.
+    since: Option<u32>,
+}
+
+/// Reads a job: its state, progress events from `since` on, and the report
+/// once done. Jobs are forgotten a few minutes after they start.
+#[utoipa::path(
+    get,
+    path = "/api/v1/probes/{id}",
+    tag = "probe",
+    params(("id" = String, Path, description = "The job's id"), JobQuery),
+    responses(
+        (status = 200, description = "The job", body = JobStatus),
+        (status = 400, description = "A bad `since`", body = ApiError),
+        (status = 404, description = "No such job, or it expired", body = ApiError),
+    )
+)]
+async fn job_status(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    query: Result<Query<JobQuery>, QueryRejection>,
+) -> Result<Json<JobStatus>, Failure> {
+    let Query(query) = query?;
+    let job = state.jobs.get(&id).ok_or_else(|| {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            "no-such-job",
+            "There is no such job; jobs are kept for a few minutes.",
+        )
+    })?;
+    let status = lock(&job).status(query.since.unwrap_or(0), state.jobs.ttl());
+    Ok(Json(status))
 }
 
 /// The query of `GET /api/v1/mx`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct MxQuery {
+    /// The mail domain.
     domain: String,
 }
 
+/// Looks up a domain's MX hosts (RFC 5321 5.1, RFC 7505) without probing.
+#[utoipa::path(
+    get,
+    path = "/api/v1/mx",
+    tag = "probe",
+    params(MxQuery),
+    responses(
+        (status = 200, description = "The MX hosts and their admitted addresses", body = MxAnswer),
+        (status = 400, description = "A missing or bad domain", body = ApiError),
+        (status = 404, description = "The domain does not exist", body = ApiError),
+        (status = 429, description = "This client's rate limit", body = ApiError,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+        (status = 502, description = "The DNS lookup failed", body = ApiError),
+        (status = 503, description = "The service runs as many lookups as it allows", body = ApiError),
+    )
+)]
 async fn mx(
     State(state): State<ApiState>,
+    _: Admitted,
     query: Result<Query<MxQuery>, QueryRejection>,
 ) -> Result<Json<MxAnswer>, Failure> {
-    let Query(query) =
-        query.map_err(|r| Failure::new(StatusCode::BAD_REQUEST, "bad-query", r.body_text()))?;
-    let _permit = state
-        .permits
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| Failure::busy())?;
+    let Query(query) = query?;
+    let _permit = state.permit()?;
     Ok(Json(state.prober.mx(&query.domain).await?))
+}
+
+async fn not_found() -> Failure {
+    Failure::new(StatusCode::NOT_FOUND, "not-found", "There is nothing here.")
+}
+
+async fn method_not_allowed() -> Failure {
+    Failure::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "This path does not take that method.",
+    )
 }
 
 #[cfg(test)]
@@ -187,7 +692,13 @@ mod tests {
             .with_mx("example.com", 10, "mx.example.com")
             .with_address("mx.example.com", ip("10.0.0.1"))
             .with_mx("null.example", 0, "");
-        ApiState::new(Prober::new(Arc::new(resolver)), max)
+        ApiState::new(
+            Prober::new(Arc::new(resolver)),
+            ApiConfig {
+                max_concurrent: max,
+                ..ApiConfig::default()
+            },
+        )
     }
 
     async fn call(app: Router, request: Request<Body>) -> (StatusCode, serde_json::Value) {

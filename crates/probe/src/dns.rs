@@ -188,7 +188,13 @@ pub async fn resolve_exchange(
         Err(DnsError::NoRecords | DnsError::NoSuchDomain) => {
             host.error = Some("no A or AAAA records".into());
         }
-        Err(DnsError::Failed(detail)) => host.error = Some(detail),
+        Err(DnsError::Failed(detail)) => {
+            // The resolver's text can name the resolver's own address or
+            // configuration; the report says what happened, the log why.
+            tracing::warn!(host = %name, %detail, "address lookup failed");
+            host.error =
+                Some("looking up its addresses failed (DNS timeout or server failure)".into());
+        }
     }
     host
 }

@@ -23,6 +23,8 @@ use tokio::time::Instant;
 pub mod api;
 pub mod dns;
 pub mod guard;
+pub mod jobs;
+pub mod limits;
 pub mod reply;
 pub mod session;
 pub mod text;
@@ -100,6 +102,30 @@ impl Prober {
                 kind: guard::TargetErrorKind::IpLiteral,
             })),
         }
+    }
+
+    /// Checks a request without touching the network (shape, name syntax,
+    /// and the guard for IP literals) and returns the key its report is
+    /// cached under: the normalized target, the mode and the port.
+    pub fn precheck(&self, request: &ProbeRequest) -> Result<String, ProbeError> {
+        request.validate()?;
+        let (target, mode) = match parse_target(&request.target)? {
+            Target::Ip(address) => {
+                self.guard
+                    .check(address)
+                    .map_err(|reason| ProbeError::Refused { address, reason })?;
+                // An IP literal is probed the same way in either mode.
+                (address.to_string(), "host")
+            }
+            Target::Name(name) => (
+                name,
+                match request.mode {
+                    ProbeMode::Mx => "mx",
+                    ProbeMode::Host => "host",
+                },
+            ),
+        };
+        Ok(format!("{mode} {target} {}", request.port))
     }
 
     /// Resolves what a request points at: the MX answer, or for a host
@@ -196,6 +222,58 @@ impl Prober {
     }
 }
 
+/// What `port25-probe check` tells the shell, as its exit status.
+///
+/// `2` is left to usage errors (clap's convention for bad arguments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckStatus {
+    /// `0`: every probed address went through (certificate problems are
+    /// information only).
+    Ok = 0,
+    /// `1`: at least one address failed after connecting (rejected
+    /// greeting, no STARTTLS, TLS failure, ...), or could not be judged.
+    Failed = 1,
+    /// `3`: no probed address accepted a connection: every one timed out at
+    /// connect, was refused or unreachable. This is what an outbound port
+    /// block looks like from inside it.
+    Blocked = 3,
+    /// `4`: nothing was probed: the target was refused or did not resolve,
+    /// publishes a Null MX, or has no address the guard admits.
+    NotTested = 4,
+}
+
+impl CheckStatus {
+    /// Judges a finished report.
+    pub fn of(report: &ProbeReport) -> Self {
+        use port25_core::probe_types::{Outcome, StepName};
+        if report.results.is_empty() {
+            return CheckStatus::NotTested;
+        }
+        let connect_failed = |outcome: &Outcome| {
+            matches!(
+                outcome,
+                Outcome::Refused
+                    | Outcome::Unreachable { .. }
+                    | Outcome::Timeout {
+                        step: StepName::Connect
+                    }
+            )
+        };
+        if report.results.iter().all(|r| r.outcome.is_success()) {
+            CheckStatus::Ok
+        } else if report.results.iter().all(|r| connect_failed(&r.outcome)) {
+            CheckStatus::Blocked
+        } else {
+            CheckStatus::Failed
+        }
+    }
+
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
 fn empty_host(exchange: &str) -> MxHost {
     MxHost {
         preference: 0,
@@ -208,7 +286,7 @@ fn empty_host(exchange: &str) -> MxHost {
 }
 
 /// The body of `GET /healthz`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Health {
     /// Always `"ok"` when the service answers.
     pub status: &'static str,
@@ -223,7 +301,13 @@ pub fn app() -> Router {
 }
 
 /// Answers liveness checks: the service is up and its event loop is serving.
-async fn healthz() -> Json<Health> {
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "service",
+    responses((status = 200, description = "The service is up", body = Health))
+)]
+pub(crate) async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),

@@ -1,16 +1,33 @@
 //! `port25-probe`: the probe service's command line.
+//!
+//! `serve` runs the HTTP API; `check` probes from this machine and prints
+//! the report. Exit status of `check`: 0 every address went through,
+//! 1 a server failed (or could not be judged), 2 usage or configuration
+//! error (bad flag, port or target syntax), 3 every address blocked at
+//! connect (timeout, refused, unreachable), 4 nothing probed (a target the
+//! SSRF guard refuses, a failed lookup, Null MX, no admitted address). `serve` exits 0 after a clean shutdown, 1 on error.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use ipnet::IpNet;
 use port25_core::probe_types::{ProbeMode, ProbeRequest};
-use port25_probe::api::{router, ApiState, DEFAULT_MAX_CONCURRENT};
+use port25_probe::api::{
+    parse_origin, router, ApiConfig, ApiState, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_CONCURRENT,
+    DEFAULT_RATE_BURST, DEFAULT_RATE_PER_MINUTE,
+};
 use port25_probe::dns::HickoryResolver;
 use port25_probe::guard::Guard;
-use port25_probe::Prober;
+use port25_probe::jobs::DEFAULT_MAX_JOBS;
+use port25_probe::limits::parse_proxy;
+use port25_probe::{CheckStatus, ProbeError, Prober};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
 use tracing_subscriber::EnvFilter;
 
 /// Port25's probe: live SMTP checks for the Port25 site.
@@ -32,6 +49,42 @@ enum Command {
         /// How many probes and lookups run at once; more get 503.
         #[arg(long, env = "PORT25_PROBE_MAX_CONCURRENT", default_value_t = DEFAULT_MAX_CONCURRENT)]
         max_concurrent: usize,
+        /// Probes and lookups one client may start per minute; more get 429.
+        #[arg(long, env = "PORT25_PROBE_RATE_PER_MINUTE", default_value_t = DEFAULT_RATE_PER_MINUTE)]
+        rate_per_minute: u32,
+        /// How many of those one client may start back to back.
+        #[arg(long, env = "PORT25_PROBE_RATE_BURST", default_value_t = DEFAULT_RATE_BURST)]
+        rate_burst: u32,
+        /// Seconds a report is reused for the same target, port and mode
+        /// (0 turns the cache off).
+        #[arg(long, env = "PORT25_PROBE_CACHE_TTL", default_value_t = 60)]
+        cache_ttl: u64,
+        /// How many probe jobs are kept at once; more get 503.
+        #[arg(long, env = "PORT25_PROBE_MAX_JOBS", default_value_t = DEFAULT_MAX_JOBS)]
+        max_jobs: usize,
+        /// Seconds a probe job can be polled after it starts.
+        #[arg(long, env = "PORT25_PROBE_JOB_TTL", default_value_t = 300)]
+        job_ttl: u64,
+        /// An origin allowed to call the API from a browser (CORS); repeat
+        /// the flag, or separate with commas in the environment variable.
+        #[arg(
+            long = "cors-origin",
+            env = "PORT25_PROBE_CORS_ORIGINS",
+            value_delimiter = ',',
+            value_parser = parse_origin,
+            default_values = DEFAULT_ORIGINS,
+        )]
+        cors_origins: Vec<axum::http::HeaderValue>,
+        /// A reverse proxy (address or CIDR network) whose X-Forwarded-For
+        /// header names the client. Off by default: without it the TCP peer
+        /// is the client. Repeat, or separate with commas.
+        #[arg(
+            long = "trusted-proxy",
+            env = "PORT25_PROBE_TRUSTED_PROXIES",
+            value_delimiter = ',',
+            value_parser = parse_proxy,
+        )]
+        trusted_proxies: Vec<IpNet>,
         #[command(flatten)]
         probe: ProbeOptions,
     },
@@ -76,6 +129,10 @@ struct ProbeOptions {
     /// Allows loopback targets: for testing and self-hosting only.
     #[arg(long, env = "PORT25_PROBE_ALLOW_LOOPBACK")]
     allow_loopback: bool,
+    /// Also trusts the CA certificates in this PEM file when verifying
+    /// server certificates: for tests and private deployments only.
+    #[arg(long, env = "PORT25_PROBE_EXTRA_ROOTS")]
+    extra_roots: Option<PathBuf>,
 }
 
 impl ProbeOptions {
@@ -88,13 +145,30 @@ impl ProbeOptions {
         prober.session.ehlo_name = self.ehlo_name.clone();
         prober.session.greeting_timeout = Duration::from_secs(self.greeting_timeout);
         prober.session.deadline = Duration::from_secs(self.deadline);
+        if let Some(path) = &self.extra_roots {
+            let mut roots = port25_probe::tls::web_pki_roots();
+            let certs = CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .with_context(|| format!("reading CA certificates from {}", path.display()))?;
+            anyhow::ensure!(!certs.is_empty(), "{} holds no certificate", path.display());
+            let (added, _) = roots.add_parsable_certificates(certs);
+            anyhow::ensure!(added > 0, "no usable CA certificate in {}", path.display());
+            prober.session.roots = Arc::new(roots);
+        }
         Ok(prober)
     }
 }
 
+/// The origins CORS admits unless told otherwise: the local site.
+const DEFAULT_ORIGINS: [&str; 2] = port25_probe::api::DEFAULT_CORS_ORIGINS;
+
+/// Exit status for usage and configuration errors (clap uses it too).
+const EXIT_USAGE: u8 = 2;
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
@@ -111,39 +185,104 @@ async fn main() -> anyhow::Result<()> {
             let (target, mode) = match (domain, host) {
                 (_, Some(host)) => (host, ProbeMode::Host),
                 (Some(domain), None) => (domain, ProbeMode::Mx),
-                (None, None) => anyhow::bail!("give a domain or --host"),
+                (None, None) => unreachable!("clap requires a domain or --host"),
+            };
+            let prober = match probe.prober() {
+                Ok(prober) => prober,
+                Err(error) => {
+                    eprintln!("port25-probe: {error:#}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
             };
             let request = ProbeRequest { target, port, mode };
-            let report = probe
-                .prober()?
-                .probe(&request, None)
-                .await
-                .context("probing")?;
+            let report = match prober.probe(&request, None).await {
+                Ok(report) => report,
+                Err(error) => {
+                    eprintln!("port25-probe: {error}");
+                    // A malformed request is a usage error; a refused target
+                    // or a failed lookup means nothing could be tested.
+                    let code = match error {
+                        ProbeError::Request(_) | ProbeError::Target(_) => EXIT_USAGE,
+                        ProbeError::Refused { .. } | ProbeError::Lookup(_) => {
+                            CheckStatus::NotTested.code()
+                        }
+                    };
+                    return ExitCode::from(code);
+                }
+            };
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                match serde_json::to_string_pretty(&report) {
+                    Ok(text) => println!("{text}"),
+                    Err(error) => {
+                        eprintln!("port25-probe: {error}");
+                        return ExitCode::FAILURE;
+                    }
+                }
             } else {
                 print!("{}", port25_probe::text::render(&report, verbose));
             }
-            Ok(())
+            ExitCode::from(CheckStatus::of(&report).code())
         }
         Command::Serve {
             listen,
             max_concurrent,
+            rate_per_minute,
+            rate_burst,
+            cache_ttl,
+            max_jobs,
+            job_ttl,
+            cors_origins,
+            trusted_proxies,
             probe,
         } => {
-            let state = ApiState::new(probe.prober()?, max_concurrent);
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("binding {listen}"))?;
-            tracing::info!(address = %listener.local_addr()?, "probe listening");
-            axum::serve(listener, router(state))
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .context("serving")?;
-            tracing::info!("probe stopped");
-            Ok(())
+            let config = ApiConfig {
+                max_concurrent,
+                rate_per_minute,
+                rate_burst,
+                cache_ttl: Duration::from_secs(cache_ttl),
+                cache_capacity: if cache_ttl == 0 {
+                    0
+                } else {
+                    DEFAULT_CACHE_CAPACITY
+                },
+                job_ttl: Duration::from_secs(job_ttl.max(1)),
+                max_jobs,
+                cors_origins,
+                trusted_proxies,
+            };
+            match serve(listen, config, probe).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("port25-probe: {error:#}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
+}
+
+async fn serve(listen: SocketAddr, config: ApiConfig, probe: ProbeOptions) -> anyhow::Result<()> {
+    let prober = probe.prober()?;
+    tracing::info!(
+        ehlo_name = %prober.session.ehlo_name,
+        origins = ?config.cors_origins,
+        trusted_proxies = ?config.trusted_proxies,
+        "probe configured"
+    );
+    let state = ApiState::new(prober, config);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
+    tracing::info!(address = %listener.local_addr()?, "probe listening");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving")?;
+    tracing::info!("probe stopped");
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before exit.
