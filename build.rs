@@ -34,6 +34,8 @@ fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let content = root.join("content");
     println!("cargo:rerun-if-changed=content");
+    // The tester page's probe URL (src/pages/tester.rs) is read with option_env!.
+    println!("cargo:rerun-if-env-changed=PORT25_PROBE_URL");
 
     let read = |rel: &str| -> Result<String> {
         let path = content.join(rel);

@@ -79,7 +79,7 @@ mod routes {
     }
     pages! { "diagnose": Diagnose = crate::pages::diagnose::Diagnose; }
     pages! { "generator": Generator = crate::pages::coming_soon::Generator; }
-    pages! { "tester": Tester = crate::pages::coming_soon::Tester; }
+    pages! { "tester": Tester = crate::pages::tester::Tester; }
 }
 
 /// Compile-time guard: the route table above and [`Page::ALL`] must agree.

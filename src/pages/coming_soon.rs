@@ -30,9 +30,3 @@ pub(crate) fn Pending(
 pub(crate) fn Generator() -> impl IntoView {
     view! { <Pending page=Page::Generator purpose="Complete relay configuration for Postfix, Exim, OpenSMTPD and msmtp." /> }
 }
-
-/// The connectivity tester.
-#[component]
-pub(crate) fn Tester() -> impl IntoView {
-    view! { <Pending page=Page::Tester purpose="Live checks of a mail server's MX records, banner, EHLO, STARTTLS and certificate." /> }
-}

@@ -9,3 +9,4 @@ pub(crate) mod knowledge;
 pub(crate) mod not_found;
 pub(crate) mod providers;
 pub(crate) mod relays;
+pub(crate) mod tester;

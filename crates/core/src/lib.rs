@@ -14,3 +14,4 @@ pub mod markdown;
 pub mod probe_types;
 pub mod relay_config;
 pub mod site;
+pub mod tester;
