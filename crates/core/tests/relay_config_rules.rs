@@ -167,6 +167,10 @@ fn postfix_procedure_is_complete() {
     ] {
         assert!(all.contains(needle), "missing {needle}");
     }
+    assert!(output
+        .notes
+        .iter()
+        .any(|n| n.contains("apt-get install libsasl2-modules")));
     // The secret file is written before postmap, and chmod follows postmap.
     let pos = |needle: &str| all.find(needle).unwrap();
     assert!(pos("cat > /etc/postfix/sasl_passwd") < pos("postmap"));

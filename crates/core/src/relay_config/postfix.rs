@@ -169,6 +169,10 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
     });
 
     let mut notes = vec![
+        "Postfix's SASL client needs the PLAIN and LOGIN mechanisms: on Debian and Ubuntu \
+         they are in libsasl2-modules (apt-get install libsasl2-modules), which a default \
+         install already has; without it the log says \"no mechanism available\"."
+            .to_owned(),
         "Postfix reads hash: tables through Berkeley DB, which Debian's postfix package \
          includes; on a distribution without it, use lmdb: in both the postmap commands and \
          smtp_sasl_password_maps."
