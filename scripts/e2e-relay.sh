@@ -64,7 +64,7 @@ for scenario in "${SCENARIOS[@]}"; do
   log "e2e relay: $scenario"
   if ! "${sudo[@]}" timeout --kill-after=10 300 \
     unshare --net --mount --propagation private --pid --fork --mount-proc -- \
-    "$VENV/bin/python" scripts/e2e_relay.py "$scenario" \
+    "$VENV/bin/python" -B scripts/e2e_relay.py "$scenario" \
     --port25 "$PORT25_BIN" --outer-ns "$outer"; then
     echo "e2e relay: $scenario FAILED" >&2
     failed=$((failed + 1))
