@@ -55,7 +55,11 @@ step "probe vs real Postfix (STARTTLS, test CA)" bash scripts/test-probe-postfix
 step "relay e2e (Postfix via 587 and 465 relays)" bash scripts/e2e-relay.sh
 step "release build (trunk, prerender, budgets)" bash scripts/build.sh "$E2E_BASE"
 if [ "${results[-1]}" = ok ]; then
-  step "e2e (Chromium)" env PORT25_E2E_BASE="$E2E_BASE" node --test --test-concurrency=1 e2e/
+  # The tester's suite runs the probe `cargo test` built against a real
+  # Postfix (installed by the relay-config step; started as root or via sudo).
+  step "e2e (Chromium)" env PORT25_E2E_BASE="$E2E_BASE" \
+    PORT25_PROBE_BIN="$CARGO_TARGET_DIR/debug/port25-probe" \
+    node --test --test-concurrency=1 e2e/
 else
   skip "e2e (Chromium)" "the build failed"
 fi

@@ -41,6 +41,17 @@ pub(crate) fn About() -> impl IntoView {
             "site; the only part that talks to mail servers is a small probe service "
             "you can also run yourself."
         </p>
+        <h2 id="probe">"The probe"</h2>
+        <p>
+            "The "<a href=base.join("/tester")>"tester"</a>" asks a probe service to connect to "
+            "mail servers on ports 25, 465, 587 or 2525. It reads the greeting, sends EHLO, "
+            "starts TLS, reads the certificate and says QUIT: it never sends MAIL, RCPT or DATA. "
+            "It introduces itself in EHLO as "<code>"probe.port25.invalid"</code>" unless its "
+            "operator sets "<code>"--ehlo-name"</code>"; every report names the EHLO name used, "
+            "and "<code>"GET /api/v1/info"</code>" on the probe tells it, with its limits. "
+            "It refuses private, loopback and other non-public addresses, limits each client "
+            "to a few tests a minute, and reuses a result for a minute rather than connect again."
+        </p>
         <h2>"Sources"</h2>
         <p>
             "Every fact about a provider links to the provider's own documentation "

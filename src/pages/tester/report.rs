@@ -213,7 +213,7 @@ fn TlsView(tls: TlsInfo) -> impl IntoView {
                         <dt>"Subject"</dt><dd>{c.subject.clone()}</dd>
                         <dt>"Names (SAN)"</dt><dd>{c.sans.join(", ")}</dd>
                         <dt>"Issuer"</dt><dd>{c.issuer.clone()}</dd>
-                        <dt>"Valid"</dt><dd>{format!("{} to {} ({} days left)", c.not_before, c.not_after, c.days_left)}</dd>
+                        <dt>"Valid"</dt><dd>{format!("{} to {} (days left: {})", c.not_before, c.not_after, c.days_left)}</dd>
                     </dl>
                 </li>
             }
@@ -224,7 +224,7 @@ fn TlsView(tls: TlsInfo) -> impl IntoView {
             <h3>"TLS"</h3>
             <p>
                 {format!(
-                    "{} with {}. Chain verified against the public roots: {}. Name matches: {}.",
+                    "{} with {}. Chain verified: {}. Name matches: {}.",
                     tls.version,
                     tls.cipher,
                     yes(tls.chain_verified),
@@ -281,7 +281,7 @@ mod tests {
         assert!(html.contains("1 had a certificate problem"));
         assert!(html.contains("Certificate problem"));
         assert!(html.contains("CN=mx.example.com"));
-        assert!(html.contains("Name matches: yes"));
+        assert!(html.contains("Chain verified: no. Name matches: yes."));
         assert!(html.contains("S: 220 mx.example.com ESMTP"));
         assert!(html.contains("C: EHLO probe.example"));
         assert!(html.contains("10.0.0.1: not tested, private address"));
