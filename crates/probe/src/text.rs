@@ -2,42 +2,23 @@
 //!
 //! One block per exchange, one line per address with its outcome, then the
 //! banner, capabilities, TLS and certificate details and the transcript, so
-//! the terminal shows what the site shows. What this module is not: the
+//! the terminal shows what the site shows, in the same words and with the same
+//! verdict first (`port25_core::tester`). What this module is not: the
 //! site's rendering (that lives in the Leptos components) or JSON output
 //! (serde does that).
 
 use std::fmt::Write as _;
 
-use port25_core::probe_types::{AddressResult, Direction, Outcome, ProbeReport};
+use port25_core::{
+    probe_types::{AddressResult, Direction, Outcome, ProbeReport},
+    tester::{describe, verdict},
+};
 
-/// Describes an outcome in one plain sentence.
+/// Describes an outcome in one plain sentence: the site's words
+/// ([`port25_core::tester::describe`]), label in capitals.
 pub fn outcome_sentence(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Ok => "OK: greeting, EHLO, TLS and QUIT all worked".into(),
-        Outcome::Timeout { step } => format!(
-            "TIMEOUT during {step:?}: no answer (at connect, a firewall is likely dropping the port)"
-        ),
-        Outcome::Refused => "REFUSED: the connection was actively refused (TCP reset)".into(),
-        Outcome::Unreachable { detail } => format!("UNREACHABLE: {detail}"),
-        Outcome::NoGreeting => {
-            "NO GREETING: connected, but no 220 banner arrived (tarpit or long greet delay)".into()
-        }
-        Outcome::GreetingRejected { code } => {
-            format!("GREETING REJECTED: the server answered {code} instead of 220")
-        }
-        Outcome::EhloRejected { code } => format!("EHLO REJECTED with {code}"),
-        Outcome::StarttlsNotOffered => "STARTTLS NOT OFFERED: the session stays unencrypted".into(),
-        Outcome::StarttlsRefused { code } => format!("STARTTLS REFUSED with {code}"),
-        Outcome::TlsHandshakeFailed { detail } => format!("TLS HANDSHAKE FAILED: {detail}"),
-        Outcome::CertificateProblem { detail } => {
-            format!("OK, with a certificate problem (information, not failure): {detail}")
-        }
-        Outcome::ProtocolError { step, detail } => {
-            format!("NOT SMTP during {step:?}: {detail} (another service or an interceptor?)")
-        }
-        Outcome::Closed { step } => format!("CLOSED by the server during {step:?}"),
-        Outcome::CouldNotTest { reason } => format!("COULD NOT TEST: {reason}"),
-    }
+    let (label, text) = describe(outcome);
+    format!("{}: {text}", label.to_uppercase())
 }
 
 /// Renders a whole report; `verbose` adds capabilities, certificates and
@@ -49,6 +30,8 @@ pub fn render(report: &ProbeReport, verbose: bool) -> String {
         "Probe of {} on port {} (EHLO name {}, {} ms)",
         report.target, report.port, report.ehlo_name, report.ms
     );
+    let verdict = verdict(report);
+    let _ = writeln!(out, "{}: {}", verdict.tone.label(), verdict.headline);
     for note in &report.mx.notes {
         let _ = writeln!(out, "note: {note}");
     }
@@ -205,7 +188,10 @@ mod tests {
         assert!(text.contains("note: a note"));
         assert!(text.contains("MX 10 mx.example.com"));
         assert!(text.contains("skipped 10.0.0.1: private address (RFC 1918)"));
-        assert!(text.contains("8.8.8.8 (Ipv4, 10000 ms): TIMEOUT during Connect"));
+        assert!(text.contains("8.8.8.8 (Ipv4, 10000 ms): TIMED OUT: No answer during Connect."));
+        assert!(
+            text.contains("\nNot reachable: None of the 1 address of example.com's mail servers")
+        );
     }
 
     #[test]
