@@ -44,7 +44,8 @@ pub(super) fn start(probe_url: String, request: ProbeRequest, phase: RwSignal<Ph
 /// Runs one job to its end and returns the final phase.
 async fn run(probe_url: &str, request: &ProbeRequest, phase: RwSignal<Phase>) -> Phase {
     let created = match Request::post(&format!("{probe_url}/api/v1/probes"))
-        .json(request)
+        .header("content-type", "application/json")
+        .body(to_json(request))
         .map(|r| r.send())
     {
         Ok(send) => send.await,
@@ -57,7 +58,7 @@ async fn run(probe_url: &str, request: &ProbeRequest, phase: RwSignal<Phase>) ->
     if response.status() != 202 {
         return Phase::Failed(api_error(response).await);
     }
-    let job: JobCreated = match response.json().await {
+    let job: JobCreated = match from_json(response).await {
         Ok(job) => job,
         Err(_) => return Phase::Failed("The probe's answer was not understood.".to_owned()),
     };
@@ -67,7 +68,7 @@ async fn run(probe_url: &str, request: &ProbeRequest, phase: RwSignal<Phase>) ->
     loop {
         let url = format!("{probe_url}/api/v1/probes/{}?since={since}", job.id);
         let status: JobStatus = match Request::get(&url).send().await {
-            Ok(r) if r.ok() => match r.json().await {
+            Ok(r) if r.ok() => match from_json(r).await {
                 Ok(s) => s,
                 Err(_) => {
                     return Phase::Failed("The probe's answer was not understood.".to_owned())
@@ -109,7 +110,7 @@ async fn run(probe_url: &str, request: &ProbeRequest, phase: RwSignal<Phase>) ->
 async fn api_error(response: Response) -> String {
     let status = response.status();
     let retry = response.headers().get("retry-after");
-    let message = match response.json::<ApiError>().await {
+    let message = match from_json::<ApiError>(response).await {
         Ok(e) => e.message,
         Err(_) => format!("The probe answered HTTP {status}."),
     };
@@ -117,6 +118,23 @@ async fn api_error(response: Response) -> String {
         (429, Some(s)) => format!("{message} Try again in {s} s."),
         _ => message,
     }
+}
+
+/// Encodes a value as JSON with the browser's `JSON.stringify`.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_wasm_bindgen::to_value(value)
+        .ok()
+        .and_then(|v| js_sys::JSON::stringify(&v).ok())
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// Decodes a JSON response with the browser's `JSON.parse`: the bundle then
+/// needs serde's derived decoders but not a JSON parser of its own.
+async fn from_json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ()> {
+    let text = response.text().await.map_err(drop)?;
+    let value = js_sys::JSON::parse(&text).map_err(drop)?;
+    serde_wasm_bindgen::from_value(value).map_err(drop)
 }
 
 /// Waits `ms` milliseconds.
