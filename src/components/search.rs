@@ -114,7 +114,9 @@ fn install() {}
 /// One handler for every event the control listens to.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 fn handle(ev: web_sys::Event) {
-    let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let target = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
     let within = |selector: &str| {
         target
             .as_ref()
@@ -178,7 +180,11 @@ fn on_keydown(ev: web_sys::KeyboardEvent) {
     match key.as_str() {
         "ArrowDown" | "ArrowUp" => {
             ev.prevent_default();
-            let step = if key == "ArrowDown" { 1 } else { count.max(1) - 1 };
+            let step = if key == "ArrowDown" {
+                1
+            } else {
+                count.max(1) - 1
+            };
             STATE.with(|s| {
                 let mut s = s.borrow_mut();
                 if !s.open {
@@ -318,7 +324,7 @@ fn ensure_index() {
 #[cfg(target_arch = "wasm32")]
 fn fetch_index(url: String) {
     leptos::task::spawn_local(async move {
-    let text = super::prose::fetch_text(&url).await;
+        let text = super::prose::fetch_text(&url).await;
         let query = input().map(|i| i.value()).unwrap_or_default();
         STATE.with(|s| {
             let mut s = s.borrow_mut();

@@ -181,9 +181,7 @@ fn word_score(entry: &Entry, term: &str) -> u32 {
         })
     };
     let mut names = entry.names.iter();
-    let title = names
-        .next()
-        .map_or(0, |t| best(&mut t.split(' '), 30, 20));
+    let title = names.next().map_or(0, |t| best(&mut t.split(' '), 30, 20));
     let other = best(&mut names.flat_map(|n| n.split(' ')), 15, 10);
     let body = best(&mut entry.words.iter().map(String::as_str), 3, 1);
     title.max(other).max(body)
@@ -272,9 +270,16 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, ParseError> {
     };
     let mut entries = Vec::new();
     for (i, line) in lines.enumerate().filter(|(_, line)| !line.is_empty()) {
-        let error = |reason| ParseError { line: i + 2, reason };
+        let error = |reason| ParseError {
+            line: i + 2,
+            reason,
+        };
         let mut fields = line.split('\t');
-        let mut next = || fields.next().ok_or(error("expected six tab-separated fields"));
+        let mut next = || {
+            fields
+                .next()
+                .ok_or(error("expected six tab-separated fields"))
+        };
         let (kind, path, title, summary, names, words) =
             (next()?, next()?, next()?, next()?, next()?, next()?);
         if fields.next().is_some() {
@@ -472,11 +477,16 @@ pub fn build_index(kb: &KnowledgeBase) -> Vec<Entry> {
             p.port25.label(),
             p.unblock.route.label()
         );
-        let mut entry = EntryBuilder::new(Kind::Provider, format!("/providers/{}", p.id), &p.name, &summary)
-            .name(&p.id)
-            .text(p.category.label())
-            .text(&summary)
-            .markdown(&p.unblock.conditions);
+        let mut entry = EntryBuilder::new(
+            Kind::Provider,
+            format!("/providers/{}", p.id),
+            &p.name,
+            &summary,
+        )
+        .name(&p.id)
+        .text(p.category.label())
+        .text(&summary)
+        .markdown(&p.unblock.conditions);
         if let Some(short) = short_name(&p.name) {
             entry = entry.name(short);
         }
@@ -495,11 +505,12 @@ pub fn build_index(kb: &KnowledgeBase) -> Vec<Entry> {
         let ports: Vec<String> = r.ports.iter().map(|p| p.port.to_string()).collect();
         let host = r.hosts.first().map_or("", |h| h.host.as_str());
         let summary = format!("{host}, ports {}", ports.join(", "));
-        let mut entry = EntryBuilder::new(Kind::Relay, format!("/relays/{}", r.id), &r.name, &summary)
-            .name(&r.id)
-            .text(&ports.join(" "))
-            .text(&r.free_tier.description)
-            .text(&r.credentials.username_help);
+        let mut entry =
+            EntryBuilder::new(Kind::Relay, format!("/relays/{}", r.id), &r.name, &summary)
+                .name(&r.id)
+                .text(&ports.join(" "))
+                .text(&r.free_tier.description)
+                .text(&r.credentials.username_help);
         if let Some(short) = short_name(&r.name) {
             entry = entry.name(short);
         }
@@ -726,7 +737,11 @@ mod tests {
             ("faq", "Page /faq"),
         ] {
             let found = top(&entries, query);
-            assert_eq!(found.first().map(String::as_str), Some(want), "{query:?}: {found:#?}");
+            assert_eq!(
+                found.first().map(String::as_str),
+                Some(want),
+                "{query:?}: {found:#?}"
+            );
         }
         // The FAQ answer about Hetzner and the FAQ about 465 follow the main entry.
         assert!(top(&entries, "hetzner").contains(&"FAQ /faq#hetzner".to_owned()));
@@ -753,4 +768,3 @@ mod tests {
         assert!(size < 100_000, "index is {size} bytes");
     }
 }
-
