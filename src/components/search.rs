@@ -8,8 +8,9 @@
 //! or a click goes to one, Escape closes the list (a second Escape clears the
 //! box).
 //!
-//! The markup is static and the handlers update the DOM directly: a reactive
-//! view per result cost about 20 KiB of wasm, four times what this costs.
+//! The markup is static and one delegated handler updates the DOM directly:
+//! a first version with a reactive view per result and signals added 21 KiB
+//! gzip to the bundle; this adds about 7 KiB, core's ranking included.
 //! Each result is a link to its page, so the router navigates to it (base
 //! path included) exactly as for any other link; Enter clicks the active one.
 //!
@@ -55,13 +56,13 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State {
-            base: BasePath::default(),
-            load: Load::Idle,
-            entries: Vec::new(),
-            hits: Vec::new(),
-            active: 0,
-            open: false,
-        });
+        base: BasePath::default(),
+        load: Load::Idle,
+        entries: Vec::new(),
+        hits: Vec::new(),
+        active: 0,
+        open: false,
+    });
 }
 
 /// The control's markup: static, so it goes in as one `inner_html` string
