@@ -49,8 +49,6 @@ select_toolchain() {
 
 # Cargo's build directory: outside the checkout unless the caller chose one, so
 # that a fresh clone on the same machine reuses earlier builds.
-# Isolated per worktree: cargo names workspace artifacts by their path relative to the
-# workspace, so worktrees sharing a target dir overwrite each other's crates.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/port25/target-search}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/port25/target}"
 
 select_toolchain
