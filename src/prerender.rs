@@ -21,9 +21,12 @@ use hydration_context::{SharedContext, SsrSharedContext};
 use leptos::{prelude::*, tachys::view::RenderHtml};
 use leptos_meta::ServerMetaContext;
 use leptos_router::location::RequestUrl;
-use port25_core::site::{BasePath, Bundle, Page};
+use port25_core::{
+    search,
+    site::{BasePath, Bundle, Page},
+};
 
-use crate::{content, exports, App};
+use crate::{components::search::INDEX_FILE, content, exports, App};
 
 /// Where leptos_meta puts the tags it collects; its hydration looks for the
 /// same comment.
@@ -96,6 +99,11 @@ pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
         let html = content::fragment(&key, &base).with_context(|| format!("fragment {key}"))?;
         outputs.push((format!("fragments/{key}.html"), html));
     }
+    // The search index, fetched by the search box on first use.
+    outputs.push((
+        INDEX_FILE.to_owned(),
+        search::serialize(&search::build_index(content::kb())),
+    ));
     for file in exports::all(content::kb(), content::changelog())? {
         outputs.push((format!("data/{}", file.path), file.contents));
     }
@@ -368,6 +376,56 @@ mod tests {
         let html = render_page(&shell, &base, Page::Faq).unwrap();
         assert!(!html.contains("<base"), "{html}");
         assert!(html.contains("content=\"/port25/\""));
+    }
+
+    #[test]
+    fn the_search_index_is_written_and_finds_the_content() {
+        let dist = std::env::temp_dir().join(format!("port25-prerender-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        // Trunk's shell loads the site bundle; scripts/bundles.sh puts the
+        // tools' bundles beside it.
+        let shell = SHELL.replace(
+            "</head>",
+            "<script type=\"module\">import init from '/port25/port25-site-0a1b.js'; \
+             await init({ module_or_path: '/port25/port25-site-0a1b_bg.wasm' });</script></head>",
+        );
+        std::fs::write(dist.join("index.html"), shell).unwrap();
+        for stem in [
+            "port25-site-0a1b",
+            "diagnose-2c3d",
+            "generator-4e5f",
+            "tester-6a7b",
+        ] {
+            std::fs::write(dist.join(format!("{stem}.js")), "").unwrap();
+            std::fs::write(dist.join(format!("{stem}_bg.wasm")), "").unwrap();
+        }
+        run(&dist, "/port25/").unwrap();
+        let text = std::fs::read_to_string(dist.join(INDEX_FILE)).unwrap();
+        let page = |file: &str| std::fs::read_to_string(dist.join(file)).unwrap();
+        // Each page loads its own bundle and no other.
+        for (file, stem) in [
+            ("providers.html", "port25-site-0a1b"),
+            ("diagnose.html", "diagnose-2c3d"),
+            ("generator.html", "generator-4e5f"),
+            ("tester.html", "tester-6a7b"),
+            ("404.html", "port25-site-0a1b"),
+        ] {
+            let html = page(file);
+            assert!(html.contains(&format!("/port25/{stem}_bg.wasm")), "{file}");
+            assert_eq!(html.matches("_bg.wasm").count(), 1, "{file}");
+        }
+        std::fs::remove_dir_all(&dist).unwrap();
+        let entries = search::parse(&text).unwrap();
+        let first = |q: &str| entries[search::search(&entries, q, 1)[0]].path.clone();
+        assert_eq!(first("hetzner"), "/providers/hetzner-cloud");
+        assert_eq!(first("starttls"), "/glossary#starttls");
+        assert_eq!(first("465"), "/ports#465");
+        // Every entry's page is one the prerenderer wrote.
+        let routes: Vec<String> = routes().into_iter().map(|(path, _)| path).collect();
+        for e in &entries {
+            let page = e.path.split('#').next().unwrap();
+            assert!(routes.iter().any(|r| r == page), "{} has no page", e.path);
+        }
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! The header (skip link, site name, navigation) and footer on every page.
+//! The header (skip link, site name, navigation, search) and footer on every
+//! page.
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 use port25_core::site::{BasePath, Bundle, Page};
 
-use crate::components::links::page_href;
+use crate::components::{links::page_href, search::Search};
 
-/// The skip link, the site name and the main navigation.
+/// The skip link, the site name, the main navigation and the search box.
 #[component]
 pub(crate) fn Header() -> impl IntoView {
     // The bundle of the page on screen: links to another bundle's pages are
@@ -41,6 +42,7 @@ pub(crate) fn Header() -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
+            <Search />
         </header>
     }
 }

@@ -5,3 +5,4 @@ pub(crate) mod layout;
 pub(crate) mod links;
 pub(crate) mod page_meta;
 pub(crate) mod prose;
+pub(crate) mod search;

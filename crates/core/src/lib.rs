@@ -13,5 +13,6 @@ pub mod kb;
 pub mod markdown;
 pub mod probe_types;
 pub mod relay_config;
+pub mod search;
 pub mod site;
 pub mod tester;
