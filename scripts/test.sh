@@ -52,6 +52,7 @@ step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warning
 step "cargo test" cargo test --workspace
 step "relay configs checked by Postfix, Exim, OpenSMTPD, msmtp" bash scripts/validate-relay-configs.sh
 step "probe vs real Postfix (STARTTLS, test CA)" bash scripts/test-probe-postfix.sh
+step "relay e2e (Postfix via 587 and 465 relays)" bash scripts/e2e-relay.sh
 step "release build (trunk, prerender, budgets)" bash scripts/build.sh "$E2E_BASE"
 if [ "${results[-1]}" = ok ]; then
   step "e2e (Chromium)" env PORT25_E2E_BASE="$E2E_BASE" node --test --test-concurrency=1 e2e/

@@ -153,7 +153,7 @@ fn postfix_procedure_is_complete() {
     let output = try_generate(&Options::default()).unwrap();
     let shells: Vec<&str> = output.commands.iter().map(|c| c.shell.as_str()).collect();
     let all = shells.join("\n");
-    assert_eq!(shells[0], "umask 077");
+    assert_eq!(shells[0], "umask 077\ncommand set +o history 2>/dev/null");
     for needle in [
         "cat > /etc/postfix/sasl_passwd <<'PORT25_EOF'",
         "postmap hash:/etc/postfix/sasl_passwd",
@@ -167,6 +167,10 @@ fn postfix_procedure_is_complete() {
     ] {
         assert!(all.contains(needle), "missing {needle}");
     }
+    assert!(output
+        .notes
+        .iter()
+        .any(|n| n.contains("apt-get install libsasl2-modules")));
     // The secret file is written before postmap, and chmod follows postmap.
     let pos = |needle: &str| all.find(needle).unwrap();
     assert!(pos("cat > /etc/postfix/sasl_passwd") < pos("postmap"));
@@ -220,18 +224,212 @@ fn username_conventions() {
     };
     let own = try_generate(&token).unwrap();
     assert!(file(&own, "/etc/mail/secrets").contains("port25 0b1c-token:0b1c-token\n"));
-    // ...but only for server-token relays.
+    // For a literal-user-name relay, empty means the literal.
     let sendgrid_empty = Options {
-        credentials: given("", "key"),
+        credentials: given("", "SG.key"),
         ..Options::default()
     };
+    let own = try_generate(&sendgrid_empty).unwrap();
+    assert!(file(&own, "/etc/postfix/sasl_passwd").contains(" apikey:SG.key\n"));
+    assert!(!own.notes.iter().any(|n| n.contains("expects the literal")));
+    // ...and elsewhere it is an error, never an empty user name.
+    let mailgun_empty = Options {
+        credentials: given("", "key"),
+        ..options(Mta::Postfix, RelayChoice::known("mailgun"), 587)
+    };
     assert!(matches!(
-        try_generate(&sendgrid_empty),
+        try_generate(&mailgun_empty),
         Err(Error::InvalidSecret {
             field: SecretField::Username,
             ..
         })
     ));
+    let custom_empty = Options {
+        credentials: given("", "key"),
+        ..options(
+            Mta::Msmtp,
+            RelayChoice::Custom {
+                host: "mail.example.net".into(),
+            },
+            587,
+        )
+    };
+    assert!(try_generate(&custom_empty).is_err());
+}
+
+#[test]
+fn unconventional_user_names_get_a_note_not_an_error() {
+    // SendGrid with an account name instead of `apikey`: the classic mistake.
+    let sendgrid = Options {
+        credentials: given("alice", "SG.key"),
+        ..Options::default()
+    };
+    let output = try_generate(&sendgrid).unwrap();
+    assert!(file(&output, "/etc/postfix/sasl_passwd").contains(" alice:SG.key\n"));
+    assert!(
+        output
+            .notes
+            .iter()
+            .any(|n| n.contains("expects the literal user name apikey")),
+        "{:?}",
+        output.notes
+    );
+    // Mailgun logins are addresses.
+    let mailgun = Options {
+        credentials: given("postmaster", "pw"),
+        ..options(Mta::Exim4, RelayChoice::known("mailgun"), 587)
+    };
+    let output = try_generate(&mailgun).unwrap();
+    assert!(output.notes.iter().any(|n| n.contains("has no @")));
+    let mailgun_ok = Options {
+        credentials: given("postmaster@mg.example.com", "pw"),
+        ..mailgun
+    };
+    let output = try_generate(&mailgun_ok).unwrap();
+    assert!(!output.notes.iter().any(|n| n.contains("has no @")));
+    // Placeholders never get the note.
+    let output = try_generate(&Options::default()).unwrap();
+    assert!(!output
+        .notes
+        .iter()
+        .any(|n| n.contains("expects the literal")));
+}
+
+/// Every secret-carrying step comes after the step that turns bash's history
+/// off and before the one that turns it back on, in every combination.
+#[test]
+fn secrets_only_between_history_off_and_on() {
+    let relays = relays();
+    for case in all_cases(&relays) {
+        let output = run(&relays, &case.options);
+        let shells: Vec<&str> = output.commands.iter().map(|c| c.shell.as_str()).collect();
+        assert_eq!(
+            shells[0], "umask 077\ncommand set +o history 2>/dev/null",
+            "{}",
+            case.name
+        );
+        let on = shells
+            .iter()
+            .position(|s| *s == "command set -o history 2>/dev/null")
+            .unwrap_or_else(|| panic!("{}: history never back on", case.name));
+        let secrets: Vec<&str> = output
+            .files
+            .iter()
+            .filter(|f| f.is_secret)
+            .map(|f| f.contents.as_str())
+            .collect();
+        for (i, shell) in shells.iter().enumerate() {
+            if i == 0 || i >= on {
+                // Placeholders and given passwords alike stay out.
+                assert!(
+                    !shell.contains("PORT25_EOF")
+                        && !shell.contains("REPLACE_WITH")
+                        && !shell.contains(NASTY_PASSWORD),
+                    "{}: step {i} outside the private steps carries a secret",
+                    case.name
+                );
+            }
+        }
+        assert!(!secrets.is_empty(), "{}", case.name);
+    }
+}
+
+/// An interactive bash, fed the first step, a password-writing step and the
+/// history-on step, writes the file exactly and saves no trace of the
+/// password in its history file; without the first step it would.
+#[test]
+fn interactive_bash_keeps_the_password_out_of_history() {
+    let relays = relays();
+    let dir = std::env::temp_dir().join(format!("port25-history-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for mta in Mta::ALL {
+        let options = Options {
+            mta,
+            credentials: given(NASTY_USERNAME, NASTY_PASSWORD),
+            ..Options::default()
+        };
+        let output = run(&relays, &options);
+        let secret = output.files.iter().find(|f| f.is_secret).unwrap();
+        let write = output
+            .commands
+            .iter()
+            .find(|c| c.shell.starts_with(&format!("cat > {} <<", secret.path)))
+            .unwrap();
+        let target = dir.join(mta.slug());
+        let write = write.shell.replacen(
+            &format!("cat > {}", secret.path),
+            &format!("cat > {}", shell_quote(target.to_str().unwrap())),
+            1,
+        );
+        for protected in [true, false] {
+            let history = dir.join(format!("{}-{protected}.history", mta.slug()));
+            let mut script = String::new();
+            if protected {
+                script.push_str(&output.commands[0].shell);
+                script.push('\n');
+            }
+            script.push_str(&write);
+            script.push_str("\ncommand set -o history 2>/dev/null\necho done\n");
+            let mut child = Process::new("bash")
+                .args(["--norc", "--noprofile", "-i"])
+                .env("HISTFILE", &history)
+                .env("HOME", &dir)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("bash runs");
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(script.as_bytes())
+                .unwrap();
+            assert!(child.wait().unwrap().success());
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), secret.contents);
+            let saved = std::fs::read_to_string(&history).unwrap();
+            assert!(saved.contains("echo done"), "{saved}");
+            // The control shows the test can fail: unprotected, bash saves it.
+            assert_eq!(
+                saved.contains(NASTY_PASSWORD),
+                !protected,
+                "{} protected={protected}",
+                mta.slug()
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stamp_and_permalink() {
+    let options = Options {
+        credentials: given("apikey", "hunter2-secret"),
+        ..Options::default()
+    };
+    let stamp = Stamp::new(
+        "2026-11-23",
+        "https://port25.example/relay-config",
+        &options,
+    );
+    assert_eq!(stamp.generated_on, "2026-11-23");
+    assert_eq!(
+        stamp.permalink,
+        "https://port25.example/relay-config?v=1&mta=postfix&relay=sendgrid&port=587&tls=encrypt"
+    );
+    assert_eq!(
+        options.permalink("https://port25.example/relay-config"),
+        stamp.permalink
+    );
+    let relays = relays();
+    let output = generate(&Catalog::from(&relays), &options, &stamp).unwrap();
+    let main = file(&output, "/etc/postfix/main.cf");
+    assert!(main.contains(&format!("# Reproduce or change it: {}\n", stamp.permalink)));
+    assert!(!stamp.permalink.contains("hunter2"));
+    // Without a page URL there is no permalink line.
+    let bare = Stamp::new("2026-11-23", "", &options);
+    let output = generate(&Catalog::from(&relays), &options, &bare).unwrap();
+    assert!(!file(&output, "/etc/postfix/main.cf").contains("Reproduce"));
 }
 
 #[test]

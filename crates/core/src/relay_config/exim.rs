@@ -11,7 +11,7 @@
 //! configuration.
 
 use super::options::Plan;
-use super::shell::write_file;
+use super::shell::{begin_private, end_private, write_description, write_file};
 use super::{Command, GeneratedFile, Output, TlsPolicy, TEST_MESSAGE, TEST_RECIPIENT};
 
 /// Debian's debconf answers file.
@@ -84,13 +84,10 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
             is_fragment: false,
         },
     ];
-    let mut commands = vec![Command {
-        description: "Make new files private to root from the start (umask 077).".into(),
-        shell: "umask 077".into(),
-    }];
+    let mut commands = vec![begin_private()];
     for file in &files {
         commands.push(Command {
-            description: format!("Write {}.", file.path),
+            description: write_description(file),
             shell: write_file(&file.path, &file.contents),
         });
     }
@@ -103,6 +100,7 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
              chmod 644 {CONF_CONF} {LOCALMACROS}"
         ),
     });
+    commands.push(end_private());
     commands.push(Command {
         description: "Rebuild Exim's configuration and restart it.".into(),
         shell: "update-exim4.conf && systemctl restart exim4".into(),

@@ -9,6 +9,24 @@
 //! out. Unsupported combinations (a port the relay does not offer, a feature
 //! the program lacks) are a typed [`Error`], never a silently wrong file.
 //!
+//! Using it (the page and the `port25 relay-config` command do exactly this):
+//!
+//! 1. Build [`Options`] from the form, or from a link with
+//!    [`Options::from_query`]; credentials are [`Credentials::Placeholder`]
+//!    unless the user typed their own.
+//! 2. Make a [`Catalog`] from the knowledge base (`Catalog::from(&kb)` or
+//!    from a parsed `relays.json`).
+//! 3. Call [`generate`] with a [`Stamp`] built by [`Stamp::new`] (today's
+//!    date and the page URL; the generator reads no clock).
+//! 4. Show each [`GeneratedFile`] and [`Command`] in order with its
+//!    description, then the notes; or show the [`Error`]'s message, which
+//!    says why the combination is not offered.
+//!
+//! Every file starts with a header comment (program, date, data version,
+//! relay, permalink), except msmtp's password file, which must hold the
+//! password alone. The first command turns bash's history off before any
+//! step that carries a secret, and a later one turns it back on.
+//!
 //! What it is not: a mail client, a validator that runs the programs (the
 //! ignored `relay_config_programs` test and
 //! `scripts/validate-relay-configs.sh` do that), or a store for secrets.
@@ -54,6 +72,23 @@ impl<'a> From<&'a RelaysFile> for Catalog<'a> {
         Catalog {
             relays: &file.relays,
             data_version: &file.data_version,
+        }
+    }
+}
+
+impl Stamp {
+    /// The stamp for `options` generated on `generated_on` (`YYYY-MM-DD`),
+    /// with the permalink `page_url?<options.to_query()>`. `page_url` is the
+    /// generator page's absolute URL without a query; an empty `page_url`
+    /// leaves the permalink line out of the header.
+    pub fn new(generated_on: &str, page_url: &str, options: &Options) -> Stamp {
+        Stamp {
+            generated_on: generated_on.to_owned(),
+            permalink: if page_url.is_empty() {
+                String::new()
+            } else {
+                options.permalink(page_url)
+            },
         }
     }
 }
@@ -331,6 +366,9 @@ fn common_notes(plan: &Plan) -> Vec<String> {
                  before running the commands.",
                 endpoint.host
             ));
+        }
+        if let Some(caveat) = &login.caveat {
+            notes.push(caveat.clone());
         }
         if endpoint.tls_assumed {
             notes.push(format!(

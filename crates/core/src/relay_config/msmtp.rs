@@ -6,7 +6,7 @@
 //! never enters the configuration file at all. It renders text only.
 
 use super::options::Plan;
-use super::shell::write_file;
+use super::shell::{begin_private, end_private, write_description, write_file};
 use super::{Command, GeneratedFile, Output, TEST_MESSAGE, TEST_RECIPIENT};
 
 /// The system-wide configuration.
@@ -65,13 +65,10 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
             is_fragment: false,
         },
     ];
-    let mut commands = vec![Command {
-        description: "Make new files private to root from the start (umask 077).".into(),
-        shell: "umask 077".into(),
-    }];
+    let mut commands = vec![begin_private()];
     for file in &files {
         commands.push(Command {
-            description: format!("Write {}.", file.path),
+            description: write_description(file),
             shell: write_file(&file.path, &file.contents),
         });
     }
@@ -79,6 +76,7 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
         description: "Keep the password readable by root only; the configuration by all.".into(),
         shell: format!("chmod 600 {PASSWORD_FILE}\nchmod 644 {MSMTPRC}"),
     });
+    commands.push(end_private());
     commands.push(Command {
         description: "Show the settings msmtp will use, without connecting.".into(),
         shell: "msmtp --pretend".into(),

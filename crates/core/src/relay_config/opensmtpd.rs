@@ -7,7 +7,7 @@
 //! (table(5)). It renders text only.
 
 use super::options::Plan;
-use super::shell::write_file;
+use super::shell::{begin_private, end_private, write_description, write_file};
 use super::{Command, GeneratedFile, Output, TEST_MESSAGE, TEST_RECIPIENT};
 
 /// The configuration file on Debian.
@@ -65,10 +65,7 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
         },
     ];
     let mut commands = vec![
-        Command {
-            description: "Make new files private to root from the start (umask 077).".into(),
-            shell: "umask 077".into(),
-        },
+        begin_private(),
         Command {
             description: "Create /etc/mail for the credentials table.".into(),
             shell: "install -d -m 755 /etc/mail".into(),
@@ -76,7 +73,7 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
     ];
     for file in &files {
         commands.push(Command {
-            description: format!("Write {}.", file.path),
+            description: write_description(file),
             shell: write_file(&file.path, &file.contents),
         });
     }
@@ -84,6 +81,7 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
         description: "Keep the credentials readable by root only; the configuration by all.".into(),
         shell: format!("chmod 600 {SECRETS}\nchmod 644 {SMTPD_CONF}"),
     });
+    commands.push(end_private());
     commands.push(Command {
         description: "Check the configuration and restart OpenSMTPD.".into(),
         shell: format!("smtpd -n -f {SMTPD_CONF} && systemctl restart opensmtpd"),

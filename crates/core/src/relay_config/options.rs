@@ -133,8 +133,9 @@ pub enum Credentials {
     /// The user's own credentials, written into the generated files. They
     /// never leave the page: the URL form leaves them out.
     Given {
-        /// The SMTP user name; may be empty for server-token relays
-        /// (Postmark), where the token is used as both.
+        /// The SMTP user name. Empty means the relay's convention: its
+        /// literal user name (SendGrid's `apikey`), or for server-token
+        /// relays (Postmark) the token, used as both.
         username: String,
         /// The SMTP password, API key or token.
         password: String,
@@ -232,6 +233,9 @@ pub(crate) struct Login {
     pub(crate) username: String,
     pub(crate) password: String,
     pub(crate) is_placeholder: bool,
+    /// A caveat about a given user name that does not follow the relay's
+    /// convention (not an error: relays change their rules).
+    pub(crate) caveat: Option<String>,
 }
 
 /// The options, checked and resolved.
@@ -339,22 +343,23 @@ fn placeholders(convention: Option<UsernameConvention>, literal: Option<&str>) -
         username: user.to_owned(),
         password: pass.to_owned(),
         is_placeholder: true,
+        caveat: None,
     }
 }
 
 fn resolve_login(credentials: &Credentials, relay: Option<&Relay>) -> Result<Login, Error> {
     let convention = relay.map(|r| r.credentials.username);
+    let literal = relay.and_then(|r| r.credentials.literal.as_deref());
     match credentials {
-        Credentials::Placeholder => Ok(placeholders(
-            convention,
-            relay.and_then(|r| r.credentials.literal.as_deref()),
-        )),
+        Credentials::Placeholder => Ok(placeholders(convention, literal)),
         Credentials::Given { username, password } => {
             check_secret(SecretField::Password, password)?;
-            // Postmark and similar relays take the server token as both user
-            // name and password; an empty user name means "same as password".
-            let username =
-                if username.is_empty() && convention == Some(UsernameConvention::ServerToken) {
+            // An empty user name means "the relay's convention": the literal
+            // (SendGrid's `apikey`), or for Postmark-style server tokens the
+            // token itself, used as both user name and password.
+            let username = match (username.is_empty(), convention, literal) {
+                (true, Some(UsernameConvention::Literal), Some(literal)) => literal.to_owned(),
+                (true, Some(UsernameConvention::ServerToken), _) => {
                     if password.contains(':') {
                         return Err(Error::InvalidSecret {
                             field: SecretField::Username,
@@ -362,16 +367,38 @@ fn resolve_login(credentials: &Credentials, relay: Option<&Relay>) -> Result<Log
                         });
                     }
                     password.clone()
-                } else {
-                    username.clone()
-                };
+                }
+                _ => username.clone(),
+            };
             check_secret(SecretField::Username, &username)?;
+            let caveat = relay.and_then(|r| username_caveat(r, &username));
             Ok(Login {
                 username,
                 password: password.clone(),
                 is_placeholder: false,
+                caveat,
             })
         }
+    }
+}
+
+/// A note when a given user name does not look like what the relay expects.
+fn username_caveat(relay: &Relay, username: &str) -> Option<String> {
+    match (
+        relay.credentials.username,
+        relay.credentials.literal.as_deref(),
+    ) {
+        (UsernameConvention::Literal, Some(literal)) if username != literal => Some(format!(
+            "{} expects the literal user name {literal}, not an account name; the \
+             configuration uses the user name you gave.",
+            relay.name
+        )),
+        (UsernameConvention::PerDomainLogin, _) if !username.contains('@') => Some(format!(
+            "{} logins are per sending domain and look like postmaster@your-domain; the user \
+             name you gave has no @.",
+            relay.name
+        )),
+        _ => None,
     }
 }
 

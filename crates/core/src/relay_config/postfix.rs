@@ -7,7 +7,7 @@
 //! when the port uses implicit TLS. It renders text only.
 
 use super::options::{Endpoint, Login, Plan};
-use super::shell::{shell_quote, write_file};
+use super::shell::{begin_private, end_private, shell_quote, write_description, write_file};
 use super::{Command, GeneratedFile, Output, TlsPolicy, TEST_MESSAGE, TEST_RECIPIENT};
 
 /// Where the password map lives.
@@ -114,15 +114,10 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
         });
     }
 
-    let mut commands = vec![Command {
-        description: "Make new files private to root from the start (umask 077), so the \
-                      password is never readable by others, even briefly."
-            .into(),
-        shell: "umask 077".into(),
-    }];
+    let mut commands = vec![begin_private()];
     for file in files.iter().skip(1) {
         commands.push(Command {
-            description: format!("Write {}.", file.path),
+            description: write_description(file),
             shell: write_file(&file.path, &file.contents),
         });
     }
@@ -134,10 +129,20 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
         description: "Build the lookup tables Postfix reads (.db files).".into(),
         shell: maps.join("\n"),
     });
+    let mut chmod = format!("chmod 600 {SASL_PASSWD} {SASL_PASSWD}.db");
+    if !plan.senders.is_empty() {
+        chmod.push_str(&format!("\nchmod 644 {SENDER_RELAY} {SENDER_RELAY}.db"));
+    }
     commands.push(Command {
-        description: "Keep the password file and its table readable by root only.".into(),
-        shell: format!("chmod 600 {SASL_PASSWD} {SASL_PASSWD}.db"),
+        description: if plan.senders.is_empty() {
+            "Keep the password file and its table readable by root only."
+        } else {
+            "Keep the password file and its table readable by root only; the relay map by all."
+        }
+        .into(),
+        shell: chmod,
     });
+    commands.push(end_private());
     let args: Vec<String> = settings
         .iter()
         .map(|(name, value)| shell_quote(&format!("{name} = {value}")))
@@ -164,6 +169,10 @@ pub(crate) fn generate(plan: &Plan, header: &str) -> Output {
     });
 
     let mut notes = vec![
+        "Postfix's SASL client needs the PLAIN and LOGIN mechanisms: on Debian and Ubuntu \
+         they are in libsasl2-modules (apt-get install libsasl2-modules), which a default \
+         install already has; without it the log says \"no mechanism available\"."
+            .to_owned(),
         "Postfix reads hash: tables through Berkeley DB, which Debian's postfix package \
          includes; on a distribution without it, use lmdb: in both the postmap commands and \
          smtp_sasl_password_maps."

@@ -161,6 +161,12 @@ impl Options {
         pairs.join("&")
     }
 
+    /// The link that reproduces these options: `page_url`, `?`, then
+    /// [`Options::to_query`]. Credentials are never part of it.
+    pub fn permalink(&self, page_url: &str) -> String {
+        format!("{page_url}?{}", self.to_query())
+    }
+
     /// Reads options from a query string (with or without the leading `?`).
     ///
     /// Missing keys keep their [`Options::default`] values, unknown keys are

@@ -4,6 +4,8 @@
 //! the shell copies byte for byte; [`shell_quote`] makes any other word safe.
 //! This module builds command text; it never runs anything.
 
+use super::{Command, GeneratedFile};
+
 /// Quotes `word` so a POSIX shell reads it back as exactly one word with
 /// exactly these characters.
 ///
@@ -30,6 +32,50 @@ pub fn shell_quote(word: &str) -> String {
     quoted.push('\'');
     quoted
 }
+
+/// The first step of every procedure: new files private to root from the
+/// start, and no shell history for the steps that carry the password.
+///
+/// Bash saves a here-document's body in `~/.bash_history` along with the
+/// command, and with bracketed paste (bash 5.1 and later) a pasted block is
+/// saved before any of it runs, so history is turned off in a step of its
+/// own, before the blocks that hold secrets. `command` keeps shells without
+/// a `history` option (dash) from stopping a script at this line.
+pub(crate) fn begin_private() -> Command {
+    Command {
+        description: "Run this step on its own first: new files become private to root \
+                      (umask 077), and bash stops saving commands to its history, because \
+                      the next steps carry the password."
+            .into(),
+        shell: format!("umask 077\n{HISTORY_OFF}"),
+    }
+}
+
+/// The step after the last one that carries a secret: history back on.
+pub(crate) fn end_private() -> Command {
+    Command {
+        description: "Turn the shell history back on.".into(),
+        shell: HISTORY_ON.into(),
+    }
+}
+
+/// The description of the step that writes `file` with [`write_file`].
+pub(crate) fn write_description(file: &GeneratedFile) -> String {
+    if file.is_secret {
+        format!(
+            "Write {} (it holds the password; instead of pasting, you can also open it in an \
+             editor and paste the file's contents).",
+            file.path
+        )
+    } else {
+        format!("Write {}.", file.path)
+    }
+}
+
+/// Turns bash's history off; a no-op elsewhere.
+pub(crate) const HISTORY_OFF: &str = "command set +o history 2>/dev/null";
+/// Turns bash's history back on; a no-op elsewhere.
+pub(crate) const HISTORY_ON: &str = "command set -o history 2>/dev/null";
 
 /// The here-document terminator: a word no generated file has as a line.
 const TERMINATOR: &str = "PORT25_EOF";
