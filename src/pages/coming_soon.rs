@@ -25,12 +25,6 @@ pub(crate) fn Pending(
     }
 }
 
-/// The relay configuration generator.
-#[component]
-pub(crate) fn Generator() -> impl IntoView {
-    view! { <Pending page=Page::Generator purpose="Complete relay configuration for Postfix, Exim, OpenSMTPD and msmtp." /> }
-}
-
 /// The connectivity tester.
 #[component]
 pub(crate) fn Tester() -> impl IntoView {

@@ -4,6 +4,7 @@
 pub(crate) mod about;
 pub(crate) mod coming_soon;
 pub(crate) mod diagnose;
+pub(crate) mod generator;
 pub(crate) mod home;
 pub(crate) mod knowledge;
 pub(crate) mod not_found;

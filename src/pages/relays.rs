@@ -62,11 +62,23 @@ pub(crate) fn RelayPage() -> impl IntoView {
             .map(|r| format!("relay/{}", r.id))
             .unwrap_or_default()
     });
+    let generator = page_href(Page::Generator);
+    // The generator is another bundle: the browser loads it, not the router.
+    let generator_link = move || {
+        row.get().map(|r| {
+            view! {
+                <p><a href=format!("{generator}?v=1&relay={}", r.id) rel="external">
+                    {format!("Generate the configuration for {}", r.name)}
+                </a></p>
+            }
+        })
+    };
     view! {
         <DynMeta title description />
         <p class="breadcrumb"><a href=page_href(Page::Relays)>"Relays"</a>" /"</p>
         <h1>{move || row.get().map(|r| r.name).unwrap_or("Unknown relay")}</h1>
         <Show when=move || row.get().is_some() fallback=|| view! { <p>"There is no relay with this id."</p> }>
+            {generator_link.clone()}
             <Prose key />
         </Show>
     }
