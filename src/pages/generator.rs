@@ -646,24 +646,29 @@ mod tests {
 
     #[test]
     fn every_listed_port_generates_for_postfix() {
-        let mut custom = Options::default();
-        custom.relay = RelayChoice::Custom {
-            host: "smtp.example.com".to_owned(),
+        let mut custom = Options {
+            relay: RelayChoice::Custom {
+                host: "smtp.example.com".to_owned(),
+            },
+            ..Options::default()
         };
         for (port, _) in CUSTOM_PORTS {
             custom.port = port;
             assert!(output_for(&custom).is_ok(), "custom port {port}");
         }
         for relay in relays() {
-            let mut o = Options::default();
-            o.relay = RelayChoice::known(&relay.id);
-            if relay.hosts[0].host.contains("<region>") {
-                o.relay = RelayChoice::Known {
+            let region = relay.hosts[0]
+                .host
+                .contains("<region>")
+                .then(|| "eu-west-1".to_owned());
+            let mut o = Options {
+                relay: RelayChoice::Known {
                     id: relay.id.clone(),
                     host: None,
-                    region: Some("eu-west-1".to_owned()),
-                };
-            }
+                    region,
+                },
+                ..Options::default()
+            };
             for (port, _) in ports_for(&o.relay) {
                 o.port = port;
                 let out = output_for(&o);

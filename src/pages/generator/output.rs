@@ -224,7 +224,7 @@ mod tests {
         assert_eq!(copy_target(&out, "c1").unwrap().0, "step 2");
         assert_eq!(copy_target(&out, "x1"), None);
         assert_eq!(copy_target(&out, "f99"), None);
-        let err = html(&Err("a <b> reason".to_owned()), true);
+        let err = super::html(&Err("a <b> reason".to_owned()), true);
         assert!(err.contains("role=\"alert\"") && err.contains("a &lt;b&gt; reason"));
     }
 }
