@@ -109,6 +109,7 @@ fn main() -> Result<()> {
     fs::write(out.join("tables.rs"), tables(&kb)?)?;
     fs::write(out.join("diagnose_html.rs"), diagnose_html(&tree, &kb)?)?;
     fs::write(out.join("diagnose_outline.rs"), diagnose_outline(&tree)?)?;
+    fs::write(out.join("generator_relays.rs"), generator_relays(&kb)?)?;
     fs::write(
         out.join("content_files.rs"),
         content_files(&content, &guide_slugs)?,
@@ -168,6 +169,45 @@ fn tables(kb: &KnowledgeBase) -> Result<String> {
     s.push_str("];\n/// Guide pages: slug and title, in reading order.\npub(crate) static GUIDES: &[(&str, &str)] = &[\n");
     for g in &kb.guides {
         writeln!(s, "    ({:?}, {:?}),", g.slug, g.title().unwrap_or(&g.slug))?;
+    }
+    s.push_str("];\n");
+    Ok(s)
+}
+
+/// The relay rows the configuration generator reads, as static data
+/// (`GeneratorRelay`): the generator page's bundle builds them without the
+/// JSON text or a JSON parser. Only what `relay_config` reads is kept (hosts,
+/// ports, credential conventions); help texts, dates, sources and notes stay in
+/// the prerendered pages.
+fn generator_relays(kb: &KnowledgeBase) -> Result<String> {
+    let mut s = String::from(
+        "/// The relays for `relay_config::Catalog`, in the data file's order.\n\
+         pub(crate) static GENERATOR_RELAYS: &[GeneratorRelay] = &[\n",
+    );
+    for r in &kb.relays {
+        let hosts: Vec<String> = r
+            .hosts
+            .iter()
+            .map(|h| format!("({:?}, {:?})", h.host, h.region))
+            .collect();
+        let ports: Vec<String> = r
+            .ports
+            .iter()
+            .map(|p| format!("({}, port25_core::kb::TlsMode::{:?})", p.port, p.tls))
+            .collect();
+        let c = &r.credentials;
+        writeln!(
+            s,
+            "    GeneratorRelay {{ id: {:?}, name: {:?}, hosts: &[{}], ports: &[{}], \
+             username: port25_core::kb::UsernameConvention::{:?}, literal: {:?}, per_region: {} }},",
+            r.id,
+            r.name,
+            hosts.join(", "),
+            ports.join(", "),
+            c.username,
+            c.literal.as_deref(),
+            c.per_region
+        )?;
     }
     s.push_str("];\n");
     Ok(s)

@@ -78,7 +78,7 @@ mod routes {
         NotFound = crate::pages::not_found::NotFound;
     }
     pages! { "diagnose": Diagnose = crate::pages::diagnose::Diagnose; }
-    pages! { "generator": Generator = crate::pages::coming_soon::Generator; }
+    pages! { "generator": Generator = crate::pages::generator::Generator; }
     pages! { "tester": Tester = crate::pages::tester::Tester; }
 }
 

@@ -17,7 +17,7 @@ use port25_core::{
         Confidence, GuidePage, KnowledgeBase, Labelled, Provider, RawContent, Source,
     },
     markdown::{self, RenderOptions, TermLink},
-    site::BasePath,
+    site::{BasePath, Page},
 };
 
 include!(concat!(env!("OUT_DIR"), "/content_files.rs"));
@@ -211,7 +211,9 @@ fn provider(kb: &KnowledgeBase, p: &port25_core::kb::Provider, base: &BasePath) 
     }
 }
 
-fn relay(r: &port25_core::kb::Relay, _base: &BasePath) -> impl IntoView {
+fn relay(r: &port25_core::kb::Relay, base: &BasePath) -> impl IntoView {
+    // The generator is another bundle: the browser loads it, not the router.
+    let generator = format!("{}?v=1&relay={}", base.join(Page::Generator.path()), r.id);
     let hosts = r
         .hosts
         .iter()
@@ -228,6 +230,7 @@ fn relay(r: &port25_core::kb::Relay, _base: &BasePath) -> impl IntoView {
         .clone()
         .map(|l| view! { " The username is literally "<code>{l}</code>"." });
     view! {
+        <p><a href=generator rel="external">{format!("Generate the configuration for {}", r.name)}</a></p>
         <h2 id="hosts">"Hosts and regions"</h2>
         <table><thead><tr><th scope="col">"Host"</th><th scope="col">"Region"</th><th scope="col">"Note"</th></tr></thead><tbody>{hosts}</tbody></table>
         <h2 id="ports">"Ports"</h2>

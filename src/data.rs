@@ -25,6 +25,21 @@ pub(crate) struct RelayRow {
     pub name: &'static str,
 }
 
+/// A relay as the configuration generator needs it (see
+/// `pages::generator::relays`, which turns these into `kb::Relay`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct GeneratorRelay {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Host names with their regions.
+    pub hosts: &'static [(&'static str, &'static str)],
+    /// Ports with their TLS modes.
+    pub ports: &'static [(u16, port25_core::kb::TlsMode)],
+    pub username: port25_core::kb::UsernameConvention,
+    pub literal: Option<&'static str>,
+    pub per_region: bool,
+}
+
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 include!(concat!(env!("OUT_DIR"), "/diagnose_html.rs"));
 include!(concat!(env!("OUT_DIR"), "/diagnose_outline.rs"));
@@ -37,3 +52,4 @@ pub(crate) fn diagnose_html(node_id: &str) -> Option<&'static str> {
         .find(|(id, _)| *id == node_id)
         .map(|(_, html)| *html)
 }
+include!(concat!(env!("OUT_DIR"), "/generator_relays.rs"));

@@ -1,9 +1,9 @@
-//! One module per page. Pages the later work fills still render their heading
-//! and an honest one-line status, never a pretend tool.
+//! One module per page; each renders through the components in
+//! `crate::components` and keeps its logic in `port25_core`.
 
 pub(crate) mod about;
-pub(crate) mod coming_soon;
 pub(crate) mod diagnose;
+pub(crate) mod generator;
 pub(crate) mod home;
 pub(crate) mod knowledge;
 pub(crate) mod not_found;
