@@ -51,4 +51,24 @@ select_toolchain() {
 # that a fresh clone on the same machine reuses earlier builds.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/port25/target}"
 
+# Cargo names the workspace's own crates by their path inside the workspace,
+# so two checkouts sharing this directory build to the same files, and an
+# older checkout's sources look up to date against the other's artifacts:
+# the build would silently use the other checkout's code. When the checkout
+# using the directory changes, touch its tracked files so cargo rebuilds the
+# workspace crates (dependencies stay shared). Two checkouts must still not
+# build at the same time.
+claim_target_dir() {
+  local mark="$CARGO_TARGET_DIR/.port25-checkout"
+  [ "$(cat "$mark" 2>/dev/null)" = "$PORT25_ROOT" ] && return 0
+  mkdir -p "$CARGO_TARGET_DIR"
+  if git -C "$PORT25_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    (cd "$PORT25_ROOT" && git ls-files -z | xargs -0 touch -c)
+  else
+    find "$PORT25_ROOT" \( -name node_modules -o -name dist -o -name .git \) -prune -o -type f -exec touch -c {} +
+  fi
+  printf '%s\n' "$PORT25_ROOT" >"$mark"
+}
+claim_target_dir
+
 select_toolchain
