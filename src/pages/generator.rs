@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use leptos::prelude::*;
 use leptos_router::{hooks::use_location, hooks::use_navigate, NavigateOptions};
 use port25_core::{
+    calendar::iso_date,
     kb::{Relay, TlsMode},
     relay_config::{
         generate, Catalog, Credentials, Mta, Options, RelayChoice, SenderRelay, Stamp, TlsPolicy,
@@ -154,21 +155,6 @@ fn tls_label(tls: TlsMode) -> &'static str {
         TlsMode::ImplicitTls => "implicit TLS",
         TlsMode::Unspecified => "TLS mode not documented",
     }
-}
-
-/// `YYYY-MM-DD` for a count of days since 1970-01-01 (proleptic Gregorian;
-/// Howard Hinnant's `civil_from_days`).
-fn iso_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// What the form shows besides the secrets: the options (all in the URL)
@@ -634,15 +620,6 @@ fn output_for(options: &Options) -> Result<port25_core::relay_config::Output, St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(iso_date(0), "1970-01-01");
-        assert_eq!(iso_date(-1), "1969-12-31");
-        assert_eq!(iso_date(11_016), "2000-02-29");
-        assert_eq!(iso_date(20_415), "2025-11-23");
-        assert_eq!(iso_date(20_513), "2026-03-01");
-    }
 
     #[test]
     fn every_listed_port_generates_for_postfix() {

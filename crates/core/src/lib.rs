@@ -8,6 +8,7 @@
 //! Leptos components in the site and the probe's network code stay thin around
 //! them. What this crate is not: a renderer, an HTTP client or an SMTP client.
 
+pub mod calendar;
 pub mod diagnose;
 pub mod kb;
 pub mod markdown;
