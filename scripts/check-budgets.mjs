@@ -38,30 +38,35 @@ const byFile = new Map(rows.map((r) => [r.file, r]));
 
 // What each page loads: the JS and wasm files its HTML names (module script,
 // modulepreload, wasm preload), summed once each. Pages of one bundle load
-// the same files, so they are reported by bundle.
+// the same files, so they are reported by bundle: a file is `<bundle>.js` or
+// `<bundle>-<hash>.js` (and its `_bg.wasm`), with an optional `?v=` query.
 const scriptsOf = (html) =>
   [...new Set([...html.matchAll(/[\w./-]+?\.(?:js|wasm)\b/g)].map((m) => m[0].split('/').at(-1)))]
     .filter((name) => byFile.has(name))
     .sort();
+const bundleOf = (file) => file.replace(/(?:-[0-9a-f]+)?(?:_bg\.wasm|\.js)$/, '');
 const bundles = new Map();
-for (const r of rows.filter((r) => extname(r.file) === '.html' && !r.file.startsWith('fragments/'))) {
+for (const r of rows.filter((r) => extname(r.file) === '.html')) {
   const files = scriptsOf(await readFile(join(dist, r.file), 'utf8'));
   const key = files.join(' + ') || '(no scripts)';
   if (!bundles.has(key)) bundles.set(key, { files, pages: [] });
   bundles.get(key).pages.push(r.file);
 }
-const perPage = budgets.js_and_wasm_per_page_gzip;
-const overrides = budgets.js_and_wasm_bundle_gzip ?? {};
+const limits = budgets.js_and_wasm_per_page_gzip;
 for (const { files, pages } of bundles.values()) {
   const size = files.reduce((s, f) => s + byFile.get(f).gzip, 0);
-  // A bundle's files are named <bundle>-<hash>; an override names the bundle.
-  const bundle = Object.keys(overrides).find((name) => files.some((f) => f.startsWith(`${name}-`)));
-  const limit = bundle ? overrides[bundle].limit : perPage;
+  const names = [...new Set(files.map(bundleOf))];
+  const label = `${names.join(' + ') || '(no scripts)'}: ${pages.length} page(s), e.g. ${pages[0]}`;
+  // A page loads exactly one bundle, and every bundle has a budget.
+  if (names.length !== 1 || !(names[0] in limits)) {
+    failures.push(`${label}: loads ${files.join(', ') || 'no bundle'}, not one bundle of budgets.json`);
+    console.log(`${label.padEnd(57)} ${kb(size)}  NOT ONE KNOWN BUNDLE`);
+    continue;
+  }
+  const limit = limits[names[0]];
   const over = size > limit;
-  const label = `JS + wasm of ${pages.length} page(s), e.g. ${pages[0]}`;
   if (over) failures.push(`${label}: ${size} B gzip > ${limit} B`);
-  const note = bundle ? `, ${bundle}'s own: see budgets.json` : '';
-  console.log(`${label.padEnd(57)} ${kb(size)}  (budget ${kb(limit).trim()} KiB${note})${over ? '  OVER BUDGET' : ''}`);
+  console.log(`${label.padEnd(57)} ${kb(size)}  (budget ${kb(limit).trim()} KiB)${over ? '  OVER BUDGET' : ''}`);
 }
 console.log(`all JS + wasm, every bundle (not a budget)${' '.repeat(15)}${kb(sum(['.js', '.mjs', '.wasm']))}`);
 const totals = [['CSS', sum(['.css']), budgets.css_total_gzip]];

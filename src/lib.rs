@@ -1,90 +1,68 @@
-//! The Port25 site: Leptos components for every page, prerendered to static
-//! HTML natively and hydrated in the browser.
+//! The Port25 site: Leptos components for every page.
+//!
+//! Natively (Leptos `ssr`) [`prerender`] renders each route of
+//! [`port25_core::site::Route`] into its own static HTML file: pages are
+//! server components, navigation is plain links, and there is no router. In
+//! the browser (Leptos `hydrate`) only the tools run, as islands: each tool
+//! bundle (`src/bin/<tool>.rs`, selected by the cargo feature of the same
+//! name) hydrates its `<leptos-island>` and nothing else. Content pages load
+//! no Leptos at all (`crates/enhance`).
 //!
 //! Components stay thin: page data, validation and logic live in
-//! `port25-core`. The same code runs twice. Natively, with Leptos's `ssr`
-//! feature, [`prerender`] renders each route of [`port25_core::site::Page`] into
-//! its own HTML file under `dist/`. In the browser, with the `hydrate` feature,
-//! [`hydrate`] attaches to that HTML and the router takes over navigation.
+//! `port25-core`.
 
-// The #[component] macro expands to `pub` props structs and functions that the
-// lint cannot see through; visibility is checked by hand in this crate.
+// The #[component] and #[island] macros expand to `pub` props structs and
+// functions that the lint cannot see through; visibility is checked by hand.
 #![allow(unreachable_pub)]
-// A browser build is one bundle (see `Cargo.toml` [features] and
-// `port25_core::site::Bundle`) and leaves the other bundles' pages and the
-// components only they use unused.
-#![cfg_attr(
-    all(
-        target_arch = "wasm32",
-        not(all(
-            feature = "site",
-            feature = "diagnose",
-            feature = "generator",
-            feature = "tester"
-        ))
-    ),
-    allow(dead_code, unused_imports)
-)]
+// A browser build holds one tool (see `islands`) and leaves the data and
+// helpers only the other tools or the prerenderer use.
+#![cfg_attr(target_arch = "wasm32", allow(dead_code))]
 
-mod app;
-mod components;
 mod data;
-mod pages;
-
-pub use app::App;
+mod islands;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod content;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod exports;
 #[cfg(not(target_arch = "wasm32"))]
+mod layout;
+#[cfg(not(target_arch = "wasm32"))]
+mod pages;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod prerender;
 
-/// The name of the `<meta>` tag that carries the base path (`/port25/`)
-/// from the prerenderer to the hydrating app.
-pub const BASE_META: &str = "port25-base";
+use port25_core::site::BasePath;
 
-/// The URL the page was loaded from, before any client-side navigation.
-#[cfg(target_arch = "wasm32")]
-static LOADED_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// The URL the page was loaded from (see [`components::elsewhere`]).
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn loaded_url() -> Option<&'static str> {
-    LOADED_URL.get().map(String::as_str)
+thread_local! {
+    /// The base path the site is served under: set by the prerenderer for
+    /// each page, and in the browser by [`start`] from the page's loader.
+    static BASE: std::cell::RefCell<BasePath> = std::cell::RefCell::default();
 }
 
-/// Hydrates the prerendered page in the browser.
-///
-/// The base path comes from the [`BASE_META`] tag the prerenderer writes from
-/// Trunk's `--public-url`, so the browser and the prerenderer always agree.
-#[cfg(target_arch = "wasm32")]
-pub fn hydrate() {
-    use leptos::prelude::*;
-    use port25_core::site::BasePath;
+/// The base path the site is served under (`/port25` on a project site).
+pub(crate) fn base() -> BasePath {
+    BASE.with(|b| b.borrow().clone())
+}
 
+/// Sets [`base`].
+pub(crate) fn set_base(base: BasePath) {
+    BASE.with(|b| *b.borrow_mut() = base);
+}
+
+/// The href of a route: its path under the base path.
+pub(crate) fn href(route: port25_core::site::Route<'_>) -> String {
+    base().join(&route.path())
+}
+
+/// Starts a tool page in the browser: the base path, Leptos's islands
+/// runtime and the enhancements every page has. The page's loader then
+/// hydrates each `<leptos-island>` through its export.
+#[cfg(target_arch = "wasm32")]
+pub fn start(base: &str) {
     console_error_panic_hook::set_once();
-    let href = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(&format!("meta[name=\"{BASE_META}\"]"))
-                .ok()
-                .flatten()
-        })
-        .and_then(|m| m.get_attribute("content"))
-        .unwrap_or_default();
-    // A malformed base would have failed the prerender already; fall back to
-    // the root rather than refusing to start.
-    let base = BasePath::parse(&href).unwrap_or_default();
-    if let Some(url) = web_sys::window().and_then(|w| w.location().href().ok()) {
-        let _ = LOADED_URL.set(url);
-    }
-    leptos::mount::hydrate_body(move || view! { <App base /> });
-    // Tests and scripts wait for this mark before interacting.
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    // The loader passes the prerenderer's own base path; it always parses.
+    set_base(BasePath::parse(base).unwrap_or_default());
+    leptos::mount::hydrate_islands();
+    port25_enhance::start(base);
 }

@@ -1,46 +1,35 @@
 //! Renders every route of the site to its own static HTML file.
 //!
-//! Trunk's post-build hook runs the site binary natively after the wasm build
-//! (see `Trunk.toml`): it reads the `index.html` Trunk wrote (with its hashed
-//! script and style links), renders each [`Page`] with Leptos's server
-//! renderer into that shell, injects the page's `<title>` and meta tags, and
-//! writes `providers.html`, `faq.html`, ..., `404.html`. The browser then
-//! hydrates whichever file it loaded. This is a build tool: it runs once per
-//! build, never on a server.
+//! Trunk's post-build hook runs the site binary natively after the wasm
+//! builds (see `Trunk.toml`). It reads the stylesheet and icon links Trunk
+//! wrote into `index.html`, finds each browser bundle's files in `dist/`,
+//! renders each [`Route`] with Leptos's server renderer (islands mode: the
+//! tools come out as `<leptos-island>` elements) and writes a complete
+//! document per route, `providers.html`, `faq.html`, ..., `404.html`, each
+//! with its title, description and the loader of its own bundle. This is a
+//! build tool: it runs once per build, never on a server.
 
 use std::{
-    collections::HashMap,
     path::{Path, PathBuf},
     process::ExitCode,
     sync::Arc,
 };
 
 use anyhow::{bail, Context, Result};
-use futures::{executor::block_on, stream, StreamExt};
-use hydration_context::{SharedContext, SsrSharedContext};
+use hydration_context::SsrSharedContext;
 use leptos::{prelude::*, tachys::view::RenderHtml};
-use leptos_meta::ServerMetaContext;
-use leptos_router::location::RequestUrl;
 use port25_core::{
     search,
-    site::{BasePath, Bundle, Page},
+    site::{BasePath, Bundle, Page, Route},
 };
 
-use crate::{components::search::INDEX_FILE, content, exports, App};
-
-/// Where leptos_meta puts the tags it collects; its hydration looks for the
-/// same comment.
-const HEAD_MARKER: &str = "<!--HEAD-->";
-
-/// The meta tag that tells the hydrating app its base path (see
-/// [`crate::BASE_META`]).
-fn base_meta(base: &BasePath) -> String {
-    format!(
-        "<meta name=\"{}\" content=\"{}\">",
-        crate::BASE_META,
-        base.join("/")
-    )
-}
+use crate::{
+    content,
+    data::{GUIDES, PROVIDERS, RELAYS},
+    exports,
+    layout::{Footer, Header},
+    pages,
+};
 
 /// Runs the prerenderer: `port25-site [DIST_DIR]`.
 ///
@@ -59,7 +48,7 @@ pub fn main() -> ExitCode {
     match run(&dist, &public_url) {
         Ok(written) => {
             eprintln!(
-                "prerendered {} pages into {} (base path {public_url})",
+                "prerendered {} files into {} (base path {public_url})",
                 written.len(),
                 dist.display()
             );
@@ -72,36 +61,29 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Prerenders every page into `dist`, using `dist/index.html` as the shell.
+/// Prerenders every route into `dist`, with the assets Trunk put there.
 ///
 /// Returns the paths written.
 ///
 /// # Errors
 ///
-/// Fails when the shell cannot be read or lacks `<head>`/`<body>`, the base
+/// Fails when Trunk's `index.html` or a bundle's files are missing, the base
 /// path is not a plain path, or a file cannot be written.
 pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
     let base = BasePath::parse(public_url)?;
     let shell_path = dist.join("index.html");
     let shell = std::fs::read_to_string(&shell_path)
         .with_context(|| format!("reading the Trunk output {}", shell_path.display()))?;
-    let shells = bundle_shells(dist, &shell)?;
-    // Render everything before writing anything: index.html is both the shell
-    // and an output.
+    let assets = Assets::find(dist, &shell, &base)?;
+    // Render everything before writing anything: index.html is both Trunk's
+    // output and the home page.
     let mut outputs = routes()
         .into_iter()
-        .map(|(path, file)| {
-            let shell = &shells[&Bundle::for_path(&path)];
-            Ok((file, render_path(shell, &base, &path)?))
-        })
+        .map(|route| Ok((route.file_name(), render(&assets, &base, route)?)))
         .collect::<Result<Vec<_>>>()?;
-    for key in content::fragment_keys() {
-        let html = content::fragment(&key, &base).with_context(|| format!("fragment {key}"))?;
-        outputs.push((format!("fragments/{key}.html"), html));
-    }
     // The search index, fetched by the search box on first use.
     outputs.push((
-        INDEX_FILE.to_owned(),
+        port25_enhance::search::INDEX_FILE.to_owned(),
         search::serialize(&search::build_index(content::kb())),
     ));
     for file in exports::all(content::kb(), content::changelog())? {
@@ -122,189 +104,289 @@ pub fn run(dist: &Path, public_url: &str) -> Result<Vec<PathBuf>> {
         .collect()
 }
 
-/// The shell of each bundle ([`Bundle`]). Trunk's shell loads the site
-/// bundle, `port25-site-<hash>.js` and `..._bg.wasm`; `scripts/bundles.sh`
-/// puts each tool's `<name>-<hash>.js` and `..._bg.wasm` beside them, and a
-/// tool's shell is Trunk's with the file stem swapped.
-///
-/// # Errors
-///
-/// Fails when a bundle's files are missing from `dist` or appear twice.
-pub fn bundle_shells(dist: &Path, shell: &str) -> Result<HashMap<Bundle, String>> {
-    let files: Vec<String> = std::fs::read_dir(dist)
-        .with_context(|| format!("listing {}", dist.display()))?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .collect();
-    let stem = |prefix: &str| -> Result<String> {
-        let stems: Vec<&str> = files
-            .iter()
-            .filter_map(|f| f.strip_suffix(".js"))
-            .filter(|stem| {
-                stem.strip_prefix(prefix).is_some_and(|hash| {
-                    !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit())
-                })
-            })
-            .collect();
-        match stems.as_slice() {
-            [one] => Ok((*one).to_owned()),
-            [] => bail!(
-                "no {prefix}<hash>.js in {} (scripts/bundles.sh builds the tool bundles)",
-                dist.display()
-            ),
-            _ => bail!("more than one {prefix}<hash>.js in {}", dist.display()),
-        }
-    };
-    let site = stem("port25-site-")?;
-    if !shell.contains(&format!("{site}_bg.wasm")) {
-        bail!("the shell does not load {site}_bg.wasm");
-    }
-    Bundle::ALL
+/// Every route to prerender: the fixed pages, then one page per provider,
+/// relay and guide chapter.
+pub fn routes() -> Vec<Route<'static>> {
+    Page::ALL
         .into_iter()
-        .map(|bundle| {
-            let shell = match bundle {
-                Bundle::Site => shell.to_owned(),
-                other => shell.replace(&site, &stem(&format!("{}-", other.name()))?),
-            };
-            Ok((bundle, shell))
-        })
+        .map(Route::Page)
+        .chain(PROVIDERS.iter().map(|p| Route::Provider(p.id)))
+        .chain(RELAYS.iter().map(|r| Route::Relay(r.id)))
+        .chain(GUIDES.iter().map(|(slug, _)| Route::Guide(slug)))
         .collect()
 }
 
-/// Every route to prerender, relative to the base path, with its output
-/// file: the static pages, then one page per provider, relay and guide page.
-pub fn routes() -> Vec<(String, String)> {
-    let kb = content::kb();
-    let mut routes: Vec<(String, String)> = Page::ALL
-        .into_iter()
-        .map(|page| (page.path().to_owned(), page.file_name()))
-        .collect();
-    let dynamic = kb
-        .providers
+/// What every page's `<head>` links: Trunk's stylesheet and icon, and each
+/// bundle's loader.
+pub struct Assets {
+    /// The `<link>` elements for the stylesheet and icon, as Trunk wrote them.
+    links: String,
+    /// Each bundle's loader: preloads and the module script.
+    loaders: Vec<(Bundle, String)>,
+}
+
+impl Assets {
+    /// Reads the links from Trunk's `shell` and finds each bundle's files in
+    /// `dist`.
+    ///
+    /// Trunk hashes the main app's file names (`site-<hash>.js`); the tools
+    /// are built as Trunk "workers", whose names are not hashed, so their
+    /// URLs get a `?v=` of their contents instead, and a new build is never
+    /// served a stale cached module.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the shell has no stylesheet, or a bundle's JS or wasm is
+    /// missing or appears twice.
+    pub fn find(dist: &Path, shell: &str, base: &BasePath) -> Result<Assets> {
+        let links = head_links(shell)?;
+        let files: Vec<String> = std::fs::read_dir(dist)
+            .with_context(|| format!("listing {}", dist.display()))?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        let loaders = Bundle::ALL
+            .into_iter()
+            .map(|bundle| {
+                let stem = bundle_stem(&files, bundle.name())
+                    .with_context(|| format!("the {} bundle in {}", bundle.name(), dist.display()))?;
+                let (js, wasm) = (format!("{stem}.js"), format!("{stem}_bg.wasm"));
+                let version = if stem == bundle.name() {
+                    let mut bytes = std::fs::read(dist.join(&js))?;
+                    bytes.extend(std::fs::read(dist.join(&wasm))?);
+                    format!("?v={:016x}", fnv1a(&bytes))
+                } else {
+                    String::new()
+                };
+                let url = |file: &str| format!("{}{version}", base.join(&format!("/{file}")));
+                Ok((bundle, loader(&url(&js), &url(&wasm), base)))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Assets { links, loaders })
+    }
+
+    fn loader(&self, bundle: Bundle) -> &str {
+        self.loaders
+            .iter()
+            .find(|(b, _)| *b == bundle)
+            .map_or("", |(_, l)| l.as_str())
+    }
+}
+
+/// The `name` or `name-<hex>` stem of the one `.js` file in `files` that has
+/// a `_bg.wasm` beside it.
+fn bundle_stem(files: &[String], name: &str) -> Result<String> {
+    let stems: Vec<&str> = files
         .iter()
-        .map(|p| format!("providers/{}", p.id))
-        .chain(kb.relays.iter().map(|r| format!("relays/{}", r.id)))
-        .chain(kb.guides.iter().map(|g| format!("guide/{}", g.slug)));
-    routes.extend(dynamic.map(|rel| (format!("/{rel}"), format!("{rel}.html"))));
-    routes
+        .filter_map(|f| f.strip_suffix(".js"))
+        .filter(|stem| {
+            *stem == name
+                || stem
+                    .strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|hash| !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .filter(|stem| files.iter().any(|f| *f == format!("{stem}_bg.wasm")))
+        .collect();
+    match stems.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        [] => bail!("no {name}.js with its {name}_bg.wasm (Trunk builds them from index.html)"),
+        _ => bail!("more than one {name}.js"),
+    }
 }
 
-/// Renders one page into a copy of the Trunk shell.
+/// FNV-1a, 64 bits: a content version for URLs, not a security measure.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The stylesheet and icon `<link>` elements of Trunk's `shell`.
+fn head_links(shell: &str) -> Result<String> {
+    let links: String = tags(shell, "<link ")
+        .filter(|tag| tag.contains("rel=\"stylesheet\"") || tag.contains("rel=\"icon\""))
+        .collect();
+    if !links.contains("stylesheet") {
+        bail!("Trunk's index.html links no stylesheet");
+    }
+    Ok(links)
+}
+
+/// Every tag in `html` that starts with `open` (up to its `>`).
+fn tags<'a>(html: &'a str, open: &'a str) -> impl Iterator<Item = &'a str> {
+    html.match_indices(open).filter_map(move |(start, _)| {
+        let end = html[start..].find('>')?;
+        Some(&html[start..=start + end])
+    })
+}
+
+/// A bundle's loader: preloads for its module and wasm, then a module script
+/// that instantiates it, starts it with the base path, hydrates each island
+/// through its export and marks the page (tests wait for `data-hydrated`).
+fn loader(js: &str, wasm: &str, base: &BasePath) -> String {
+    format!(
+        "<link rel=\"modulepreload\" href=\"{js}\">\
+         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\
+         <script type=\"module\">import init,*as b from\"{js}\";\
+         await init({{module_or_path:\"{wasm}\"}});b.start(\"{base}\");\
+         for(const e of document.querySelectorAll(\"leptos-island\"))b[e.dataset.component]?.(e);\
+         document.documentElement.dataset.hydrated=\"\"</script>",
+        base = base.as_str(),
+    )
+}
+
+/// Renders `route` into a complete HTML document.
 ///
 /// # Errors
 ///
-/// Fails when the shell has no `</head>` or no `<body>...</body>`.
-pub fn render_page(shell: &str, base: &BasePath, page: Page) -> Result<String> {
-    render_path(shell, base, page.path())
-}
-
-/// Renders the route at `path` (relative to the base path) into a copy of
-/// the Trunk shell.
-///
-/// # Errors
-///
-/// Fails when the shell has no `</head>` or no `<body>...</body>`.
-pub fn render_path(shell: &str, base: &BasePath, path: &str) -> Result<String> {
-    // The server renderer spawns nothing we wait on except leptos_meta's one
-    // tick; a thread-pool executor is enough. Initialising twice is harmless.
+/// Fails when the route names a provider, relay or guide chapter that does
+/// not exist.
+pub fn render(assets: &Assets, base: &BasePath, route: Route<'static>) -> Result<String> {
+    crate::set_base(base.clone());
+    // The server renderer spawns nothing we wait on; a thread-pool executor
+    // is enough. Initialising twice is harmless.
     let _ = any_spawner::Executor::init_futures_executor();
-
-    let shared = Arc::new(SsrSharedContext::new());
-    let owner = Owner::new_root(Some(shared.clone()));
-    let url = base.join(path);
-    let (body, meta) = owner.with(|| {
-        provide_context(RequestUrl::new(&url));
-        let (meta_context, meta_output) = ServerMetaContext::new();
-        provide_context(meta_context);
-        let app_base = base.clone();
-        let body = view! { <App base=app_base /> }.to_html();
-        (body, meta_output)
-    });
-    // Resources and errors serialised during rendering, for hydration to
-    // pick up (empty for pages that load nothing, but always present).
-    let hydration_data = shared
-        .pending_data()
-        .map(|data| block_on(data.collect::<Vec<_>>()).concat())
-        .unwrap_or_default();
-
-    let document = fill_shell(&without_base_element(shell), base, &body, &hydration_data)?;
-    let document = block_on(async move {
-        meta.inject_meta_context(stream::iter([document]))
-            .await
-            .collect::<String>()
-            .await
-    });
-    drop(owner);
-    Ok(document)
-}
-
-/// Removes the `<base href>` Trunk writes for its public URL.
-///
-/// A `<base>` element makes `href="#main"` mean `/port25/#main` on every
-/// page, which breaks the skip link and every in-page anchor; the base path
-/// reaches the app through [`base_meta`] instead. Asset URLs Trunk wrote are
-/// absolute and do not need it.
-fn without_base_element(shell: &str) -> String {
-    let Some(start) = shell.find("<base ") else {
-        return shell.to_owned();
-    };
-    match shell[start..].find('>') {
-        Some(len) => {
-            let end = start + len + 1;
-            let end = end + usize::from(shell[end..].starts_with('\n'));
-            format!("{}{}", &shell[..start], &shell[end..])
+    // Islands render their children through the owner's shared context, so
+    // the page's view is built inside it.
+    let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new_islands())));
+    let (title, description, body) = owner.with(|| {
+        let (title, description, body) = page(route)?;
+        let html = view! {
+            <Header route />
+            <main id="main" tabindex="-1">{body}</main>
+            <Footer />
         }
-        None => shell.to_owned(),
+        .to_html();
+        anyhow::Ok((title, description, html))
+    })?;
+    drop(owner);
+    Ok(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"color-scheme\" content=\"light dark\">\
+         <title>{title} · Port25</title><meta name=\"description\" content=\"{description}\">\
+         {links}{loader}</head><body>{body}</body></html>",
+        title = escape(&title),
+        description = escape(&description),
+        links = assets.links,
+        loader = assets.loader(route.bundle()),
+    ))
+}
+
+/// A page as the browser gets it under `/port25/`, with a test build's
+/// assets; for the unit tests of the pages.
+#[cfg(test)]
+pub(crate) fn test_page(route: Route<'static>) -> String {
+    let base = BasePath::parse("/port25/").expect("a plain path");
+    render_route(tests::SHELL, &base, route).expect("the route renders")
+}
+
+/// Renders `route` into a document with the bundles of a test build
+/// (`name.js` and `name_bg.wasm` for every bundle).
+#[cfg(test)]
+fn render_route(shell: &str, base: &BasePath, route: Route<'static>) -> Result<String> {
+    let assets = Assets {
+        links: head_links(shell)?,
+        loaders: Bundle::ALL
+            .into_iter()
+            .map(|b| {
+                let url = |ext: &str| base.join(&format!("/{}{ext}", b.name()));
+                (b, loader(&url(".js"), &url("_bg.wasm"), base))
+            })
+            .collect(),
+    };
+    render(&assets, base, route)
+}
+
+/// The title, meta description and body of a route.
+fn page(route: Route<'static>) -> Result<(String, String, AnyView)> {
+    use pages::{about::*, home::*, knowledge::*, not_found::*, providers::*, relays::*, tools::*};
+
+    let fixed = |page: Page, body: AnyView| {
+        Ok((page.title().to_owned(), page.description().to_owned(), body))
+    };
+    match route {
+        Route::Page(page) => fixed(
+            page,
+            match page {
+                Page::Home => view! { <Home /> }.into_any(),
+                Page::Providers => view! { <Providers /> }.into_any(),
+                Page::Relays => view! { <Relays /> }.into_any(),
+                Page::Diagnose => view! { <DiagnosePage /> }.into_any(),
+                Page::Generator => view! { <GeneratorPage /> }.into_any(),
+                Page::Tester => view! { <TesterPage /> }.into_any(),
+                Page::Glossary => view! { <Glossary /> }.into_any(),
+                Page::Faq => view! { <Faq /> }.into_any(),
+                Page::Guide => view! { <Guide /> }.into_any(),
+                Page::Ports => view! { <Ports /> }.into_any(),
+                Page::About => view! { <About /> }.into_any(),
+                Page::NotFound => view! { <NotFound /> }.into_any(),
+            },
+        ),
+        Route::Provider(id) => {
+            let Some(row) = PROVIDERS.iter().find(|p| p.id == id) else {
+                bail!("no provider {id}");
+            };
+            Ok((
+                format!("{}: outbound port 25", row.name),
+                format!(
+                    "Does {} block outbound port 25, and how do you get it unblocked? Sourced and dated.",
+                    row.name
+                ),
+                view! { <ProviderPage row /> }.into_any(),
+            ))
+        }
+        Route::Relay(id) => {
+            let Some(row) = RELAYS.iter().find(|r| r.id == id) else {
+                bail!("no relay {id}");
+            };
+            Ok((
+                format!("{}: SMTP relay settings", row.name),
+                format!(
+                    "{} SMTP relay: hosts, ports and TLS modes, credentials and free tier, with sources.",
+                    row.name
+                ),
+                view! { <RelayPage row /> }.into_any(),
+            ))
+        }
+        Route::Guide(slug) => {
+            let Some((slug, title)) = GUIDES.iter().find(|(s, _)| *s == slug) else {
+                bail!("no guide chapter {slug}");
+            };
+            Ok((
+                (*title).to_owned(),
+                format!("{title}: part of the Port25 guide to blocked outbound SMTP port 25."),
+                view! { <GuidePage slug /> }.into_any(),
+            ))
+        }
     }
 }
 
-/// Puts the rendered body, the base path and the hydration data into the
-/// shell, and the marker where leptos_meta injects its tags.
-fn fill_shell(shell: &str, base: &BasePath, body: &str, hydration_data: &str) -> Result<String> {
-    let Some(head_end) = shell.find("</head>") else {
-        bail!("the shell has no </head>");
-    };
-    let Some(body_open) = shell.find("<body") else {
-        bail!("the shell has no <body>");
-    };
-    let Some(body_start) = shell[body_open..].find('>').map(|i| body_open + i + 1) else {
-        bail!("the shell's <body> tag is not closed");
-    };
-    let Some(body_end) = shell.rfind("</body>") else {
-        bail!("the shell has no </body>");
-    };
-    if !(head_end < body_open && body_start <= body_end) {
-        bail!("the shell's <head> and <body> are out of order");
-    }
-    let mut out = String::with_capacity(shell.len() + body.len() + hydration_data.len() + 64);
-    out.push_str(&shell[..head_end]);
-    out.push_str(&base_meta(base));
-    if !hydration_data.is_empty() {
-        out.push_str("<script>");
-        out.push_str(hydration_data);
-        out.push_str("</script>");
-    }
-    out.push_str(HEAD_MARKER);
-    out.push_str(&shell[head_end..body_start]);
-    // Hydration walks the body's children: nothing may sit between <body>
-    // and the app, not even whitespace.
-    out.push_str(body);
-    out.push_str(&shell[body_end..]);
-    Ok(out)
+/// Escapes text for HTML content and double-quoted attributes.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    const SHELL: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-        <script type=\"module\">import init from '/port25/x.js';</script></head>\n<body>\n</body></html>";
+    pub(crate) const SHELL: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <link rel=\"stylesheet\" href=\"/port25/style-0a1b.css\"/>\
+        <link rel=\"icon\" href=\"/port25/favicon-2c3d.svg\"/>\
+        <link data-trunk rel=\"rust\" href=\"crates/enhance/Cargo.toml\"/></head>\n<body>\n</body></html>";
 
-    /// Renders `page` and drops the `<!--<Component />-->` markers that
+    fn base() -> BasePath {
+        BasePath::parse("/port25/").unwrap()
+    }
+
+    /// Renders `route` and drops the `<!--<Component />-->` markers that
     /// debug builds with `erase_components` add (release builds, which make
     /// dist/, have none), so assertions see the markup the browser gets.
-    fn render(page: Page) -> String {
-        let base = BasePath::parse("/port25/").unwrap();
-        let html = render_page(SHELL, &base, page).unwrap();
+    fn render_test(route: Route<'static>) -> String {
+        let html = render_route(SHELL, &base(), route).unwrap();
         let mut out = String::with_capacity(html.len());
         let mut rest = html.as_str();
         while let Some(start) = rest.find("<!--<") {
@@ -319,120 +401,103 @@ mod tests {
     }
 
     #[test]
-    fn every_page_has_its_title_description_and_heading() {
-        for page in Page::ALL {
-            let html = render(page);
-            let title = format!("<title>{} · Port25</title>", page.title());
-            assert!(html.contains(&title), "{page:?}: no {title} in {html}");
-            let description = format!("content=\"{}\"", page.description());
-            assert!(html.contains(&description), "{page:?}: no description");
-            assert_eq!(html.matches("<h1").count(), 1, "{page:?}: one h1");
+    fn every_route_has_its_title_description_heading_and_one_bundle() {
+        for route in routes() {
+            let html = render_test(route);
+            let title = html
+                .split("<title>")
+                .nth(1)
+                .and_then(|t| t.split("</title>").next())
+                .unwrap_or_default();
+            assert!(title.ends_with(" · Port25"), "{route:?}: {title}");
+            assert!(html.contains("<meta name=\"description\" content=\""));
+            assert_eq!(html.matches("<h1").count(), 1, "{route:?}: one h1");
             let is_404_body = html.contains("<h1>Page not found");
-            assert_eq!(
-                is_404_body,
-                page == Page::NotFound,
-                "{page:?}: routed to the wrong body"
-            );
+            assert_eq!(is_404_body, route == Route::Page(Page::NotFound), "{route:?}");
+            assert_eq!(html.matches("_bg.wasm").count(), 2, "{route:?}: preload and init");
+            let wasm = format!("/port25/{}_bg.wasm", route.bundle().name());
+            assert!(html.contains(&wasm), "{route:?} loads {wasm}");
+            assert!(html.contains("/port25/style-0a1b.css"));
+            assert!(!html.contains("data-trunk"), "{route:?}: Trunk's own tags stay out");
+        }
+    }
+
+    #[test]
+    fn only_tool_pages_have_islands() {
+        for route in routes() {
+            let islands = render_test(route).matches("<leptos-island").count();
+            let is_tool = route.bundle() != Bundle::Site;
+            assert_eq!(islands, usize::from(is_tool), "{route:?}");
         }
     }
 
     #[test]
     fn links_carry_the_base_path() {
-        let html = render(Page::Home);
+        let html = render_test(Route::Page(Page::Home));
         for page in Page::NAV {
             let href = format!("href=\"/port25{}\"", page.path());
             assert!(html.contains(&href), "missing {href}");
         }
-        assert!(
-            !html.contains("href=\"/providers\""),
-            "a link lost the base path"
-        );
+        assert!(!html.contains("href=\"/providers\""), "a link lost the base path");
+        assert!(html.contains("b.start(\"/port25\")"));
     }
 
     #[test]
-    fn the_current_page_is_marked_in_the_navigation() {
-        let html = render(Page::Faq);
-        assert!(html.contains("aria-current=\"page\""), "{html}");
+    fn the_current_section_is_marked_in_the_navigation() {
+        let html = render_test(Route::Page(Page::Faq));
+        assert_eq!(html.matches("aria-current=\"page\"").count(), 1);
+        assert!(html.contains("href=\"/port25/faq\" aria-current=\"page\""), "{html}");
+        let html = render_test(Route::Provider(PROVIDERS[0].id));
+        assert!(html.contains("href=\"/port25/providers\" aria-current=\"page\""));
     }
 
     #[test]
-    fn body_starts_with_the_app_and_head_keeps_trunk_scripts() {
-        let html = render(Page::About);
-        assert!(
-            html.contains("<body><a href=\"#main\" class=\"skip-link\""),
-            "whitespace before the app"
-        );
-        let head = &html[..html.find("</head>").unwrap()];
-        assert!(head.contains("import init from '/port25/x.js'"));
-        assert!(head.contains(HEAD_MARKER));
-        assert!(head.contains("__RESOLVED_RESOURCES"));
-        assert!(head.contains("<meta name=\"port25-base\" content=\"/port25/\">"));
+    fn the_body_starts_with_the_skip_link() {
+        let html = render_test(Route::Page(Page::About));
+        assert!(html.contains("<body><a href=\"#main\" class=\"skip-link\""), "{html}");
     }
 
     #[test]
-    fn the_base_element_is_replaced_so_in_page_anchors_stay_on_the_page() {
-        let shell = SHELL.replace("<head>", "<head><base href=\"/port25/\">\n");
-        let base = BasePath::parse("/port25/").unwrap();
-        let html = render_page(&shell, &base, Page::Faq).unwrap();
-        assert!(!html.contains("<base"), "{html}");
-        assert!(html.contains("content=\"/port25/\""));
-    }
-
-    #[test]
-    fn the_search_index_is_written_and_finds_the_content() {
+    fn dist_is_written_with_the_bundles_it_finds_and_the_search_index() {
         let dist = std::env::temp_dir().join(format!("port25-prerender-{}", std::process::id()));
         std::fs::create_dir_all(&dist).unwrap();
-        // Trunk's shell loads the site bundle; scripts/bundles.sh puts the
-        // tools' bundles beside it.
-        let shell = SHELL.replace(
-            "</head>",
-            "<script type=\"module\">import init from '/port25/port25-site-0a1b.js'; \
-             await init({ module_or_path: '/port25/port25-site-0a1b_bg.wasm' });</script></head>",
-        );
-        std::fs::write(dist.join("index.html"), shell).unwrap();
-        for stem in [
-            "port25-site-0a1b",
-            "diagnose-2c3d",
-            "generator-4e5f",
-            "tester-6a7b",
-        ] {
-            std::fs::write(dist.join(format!("{stem}.js")), "").unwrap();
+        std::fs::write(dist.join("index.html"), SHELL).unwrap();
+        // Trunk's main app is hashed; the tools (Trunk workers) are not.
+        for stem in ["site-0a1b", "diagnose", "generator", "tester"] {
+            std::fs::write(dist.join(format!("{stem}.js")), stem).unwrap();
             std::fs::write(dist.join(format!("{stem}_bg.wasm")), "").unwrap();
         }
         run(&dist, "/port25/").unwrap();
-        let text = std::fs::read_to_string(dist.join(INDEX_FILE)).unwrap();
         let page = |file: &str| std::fs::read_to_string(dist.join(file)).unwrap();
-        // Each page loads its own bundle and no other.
-        for (file, stem) in [
-            ("providers.html", "port25-site-0a1b"),
-            ("diagnose.html", "diagnose-2c3d"),
-            ("generator.html", "generator-4e5f"),
-            ("tester.html", "tester-6a7b"),
-            ("404.html", "port25-site-0a1b"),
-        ] {
-            let html = page(file);
-            assert!(html.contains(&format!("/port25/{stem}_bg.wasm")), "{file}");
-            assert_eq!(html.matches("_bg.wasm").count(), 1, "{file}");
-        }
+        assert!(page("providers.html").contains("\"/port25/site-0a1b_bg.wasm\""));
+        let diagnose = page("diagnose.html");
+        assert!(diagnose.contains("/port25/diagnose_bg.wasm?v="), "{diagnose}");
+        assert!(!diagnose.contains("site-0a1b"));
+        assert!(page("index.html").contains("<h1>Port 25 blocked?"));
+        let text = page(port25_enhance::search::INDEX_FILE);
+        // A bundle missing from dist is an error, not a page without script.
+        std::fs::remove_file(dist.join("tester.js")).unwrap();
+        let err = run(&dist, "/port25/").unwrap_err();
+        assert!(format!("{err:#}").contains("tester"), "{err:#}");
         std::fs::remove_dir_all(&dist).unwrap();
+
         let entries = search::parse(&text).unwrap();
         let first = |q: &str| entries[search::search(&entries, q, 1)[0]].path.clone();
         assert_eq!(first("hetzner"), "/providers/hetzner-cloud");
         assert_eq!(first("starttls"), "/glossary#starttls");
         assert_eq!(first("465"), "/ports#465");
-        // Every entry's page is one the prerenderer wrote.
-        let routes: Vec<String> = routes().into_iter().map(|(path, _)| path).collect();
+        // Every entry's page is one the prerenderer writes.
+        let paths: Vec<String> = routes().iter().map(Route::path).collect();
         for e in &entries {
             let page = e.path.split('#').next().unwrap();
-            assert!(routes.iter().any(|r| r == page), "{} has no page", e.path);
+            assert!(paths.iter().any(|p| p == page), "{} has no page", e.path);
         }
     }
 
     #[test]
-    fn a_broken_shell_is_an_error_not_a_page() {
-        let base = BasePath::default();
-        for shell in ["<html><body></body></html>", "<html><head></head></html>"] {
-            assert!(render_page(shell, &base, Page::Home).is_err(), "{shell}");
-        }
+    fn a_shell_without_a_stylesheet_is_an_error() {
+        let dist = std::env::temp_dir();
+        let err = Assets::find(&dist, "<html><head></head></html>", &base());
+        assert!(err.is_err());
     }
 }

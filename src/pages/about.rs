@@ -1,9 +1,8 @@
 //! About the project and where its facts come from.
 
 use leptos::prelude::*;
-use port25_core::site::{BasePath, Page};
+use port25_core::site::{Page, Route};
 
-use crate::components::page_meta::PageMeta;
 use crate::data::DATA_VERSION;
 
 /// The data sets offered for download, with what each holds.
@@ -18,7 +17,7 @@ const DATA_SETS: [(&str, &str); 5] = [
 /// The about page.
 #[component]
 pub(crate) fn About() -> impl IntoView {
-    let base = use_context::<BasePath>().unwrap_or_default();
+    let base = crate::base();
     let downloads = DATA_SETS
         .into_iter()
         .map(|(kind, what)| {
@@ -33,7 +32,6 @@ pub(crate) fn About() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <PageMeta page=Page::About />
         <h1>"About Port25"</h1>
         <p>
             "Port25 is a small, independent site for one problem: a server whose "
@@ -43,7 +41,7 @@ pub(crate) fn About() -> impl IntoView {
         </p>
         <h2 id="probe">"The probe"</h2>
         <p>
-            "The "<a href=base.join("/tester")>"tester"</a>" asks a probe service to connect to "
+            "The "<a href=crate::href(Route::Page(Page::Tester))>"tester"</a>" asks a probe service to connect to "
             "mail servers on ports 25, 465, 587 or 2525. It reads the greeting, sends EHLO, "
             "starts TLS, reads the certificate and says QUIT: it never sends MAIL, RCPT or DATA. "
             "It introduces itself in EHLO as "<code>"probe.port25.invalid"</code>" unless its "

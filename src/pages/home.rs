@@ -1,18 +1,14 @@
 //! The landing page: the problem in a paragraph and the ways forward.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use port25_core::site::Page;
+use port25_core::site::{Page, Route};
 
-use crate::components::links::page_href;
-
-use crate::components::page_meta::PageMeta;
+use crate::href;
 
 /// The landing page.
 #[component]
 pub(crate) fn Home() -> impl IntoView {
     view! {
-        <PageMeta page=Page::Home />
         <h1>"Port 25 blocked? Your mail can still go out."</h1>
         <p class="lede">
             "Mail servers hand mail to each other on TCP port 25. Many cloud hosts, "
@@ -23,23 +19,23 @@ pub(crate) fn Home() -> impl IntoView {
         <h2>"Where to start"</h2>
         <ul class="cards">
             <li>
-                <A href=page_href(Page::Diagnose)>"Diagnose"</A>
+                <a href=href(Route::Page(Page::Diagnose))>"Diagnose"</a>
                 " - find out whether port 25 is blocked, and by whom."
             </li>
             <li>
-                <A href=page_href(Page::Providers)>"Providers"</A>
+                <a href=href(Route::Page(Page::Providers))>"Providers"</a>
                 " - who blocks port 25, and how to get unblocked."
             </li>
             <li>
-                <A href=page_href(Page::Relays)>"Relays"</A>
+                <a href=href(Route::Page(Page::Relays))>"Relays"</a>
                 " - services that accept your mail on ports 587, 465 or 2525."
             </li>
             <li>
-                <A href=page_href(Page::Generator)>"Generator"</A>
+                <a href=href(Route::Page(Page::Generator))>"Generator"</a>
                 " - a complete Postfix relay configuration."
             </li>
             <li>
-                <A href=page_href(Page::Tester)>"Tester"</A>
+                <a href=href(Route::Page(Page::Tester))>"Tester"</a>
                 " - check a mail server's banner, STARTTLS and certificate."
             </li>
         </ul>

@@ -1,14 +1,10 @@
 //! The prose pages of the knowledge base: glossary, FAQ, ports and the guide.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use port25_core::site::{BasePath, Page};
+use port25_core::site::{Page, Route};
 
-use crate::components::{
-    page_meta::{DynMeta, PageMeta},
-    prose::Prose,
-};
-use crate::data::GUIDES;
+use super::Prose;
+use crate::{data::GUIDES, href};
 
 /// A static page whose body is one build-time fragment.
 #[component]
@@ -21,7 +17,6 @@ fn ProsePage(
     intro: &'static str,
 ) -> impl IntoView {
     view! {
-        <PageMeta page />
         <h1>{page.title()}</h1>
         <p class="lede">{intro}</p>
         <Prose key=key.to_owned() />
@@ -49,13 +44,11 @@ pub(crate) fn Ports() -> impl IntoView {
 /// The guide's table of contents.
 #[component]
 pub(crate) fn Guide() -> impl IntoView {
-    let base = use_context::<BasePath>().unwrap_or_default();
     let items = GUIDES
         .iter()
-        .map(|(slug, title)| view! { <li><a href=base.join(&format!("/guide/{slug}"))>{*title}</a></li> })
+        .map(|(slug, title)| view! { <li><a href=href(Route::Guide(slug))>{*title}</a></li> })
         .collect_view();
     view! {
-        <PageMeta page=Page::Guide />
         <h1>{Page::Guide.title()}</h1>
         <p class="lede">"Read in order, or jump to what you need."</p>
         <ol class="guide-toc">{items}</ol>
@@ -64,44 +57,17 @@ pub(crate) fn Guide() -> impl IntoView {
 
 /// One guide page: `/guide/<slug>`. The markdown carries its own `<h1>`.
 #[component]
-pub(crate) fn GuidePage() -> impl IntoView {
-    let params = use_params_map();
-    let entry = Memo::new(move |_| {
-        let slug = params.read().get("slug").unwrap_or_default();
-        GUIDES.iter().find(|(s, _)| *s == slug).copied()
-    });
-    let title = Signal::derive(move || {
-        entry
-            .get()
-            .map(|(_, t)| t.to_owned())
-            .unwrap_or_else(|| Page::NotFound.title().to_owned())
-    });
-    let description = Signal::derive(move || {
-        entry
-            .get()
-            .map(|(_, t)| {
-                format!("{t}: part of the Port25 guide to blocked outbound SMTP port 25.")
-            })
-            .unwrap_or_default()
-    });
-    let key = Signal::derive(move || {
-        entry
-            .get()
-            .map(|(s, _)| format!("guide/{s}"))
-            .unwrap_or_default()
-    });
-    let base = use_context::<BasePath>().unwrap_or_default();
-    let next = move || {
-        let (slug, _) = entry.get()?;
-        let i = GUIDES.iter().position(|(s, _)| *s == slug)?;
-        GUIDES.get(i + 1).copied()
-    };
+pub(crate) fn GuidePage(
+    /// The chapter's slug (one of [`GUIDES`]).
+    slug: &'static str,
+) -> impl IntoView {
+    let next = GUIDES
+        .iter()
+        .position(|(s, _)| *s == slug)
+        .and_then(|i| GUIDES.get(i + 1));
     view! {
-        <DynMeta title description />
-        <p class="breadcrumb"><a href=base.join(Page::Guide.path())>"Guide"</a>" /"</p>
-        <Show when=move || entry.get().is_some() fallback=|| view! { <h1>"Unknown guide page"</h1> }>
-            <Prose key />
-        </Show>
-        {move || next().map(|(slug, t)| view! { <p class="next">"Next: "<a href=base.join(&format!("/guide/{slug}"))>{t}</a></p> })}
+        <p class="breadcrumb"><a href=href(Route::Page(Page::Guide))>"Guide"</a>" /"</p>
+        <Prose key=format!("guide/{slug}") />
+        {next.map(|(slug, t)| view! { <p class="next">"Next: "<a href=href(Route::Guide(slug))>{*t}</a></p> })}
     }
 }

@@ -182,12 +182,10 @@ impl Page {
 
 /// The browser bundle (wasm and its JS glue) a page loads.
 ///
-/// One Leptos bundle for the whole site would make every visitor download
-/// every tool. Instead the knowledge-base pages share the `site` bundle and
-/// each interactive tool has its own, so the size budget holds per page. The
-/// site crate builds one bundle per cargo feature of the same name; a link
-/// between pages of different bundles is a full page load, which loads the
-/// other bundle (see the site's `components::elsewhere`).
+/// Every page is prerendered HTML and every link a page load, so a page loads
+/// only what its interactive parts need: the content pages share `site`
+/// (search, table sorting, copy buttons; no Leptos), and each tool has its
+/// own bundle of Leptos islands, which also starts those enhancements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bundle {
     /// Home, the knowledge base, about and the 404 page.
@@ -210,8 +208,9 @@ impl Bundle {
         Bundle::Tester,
     ];
 
-    /// The bundle's name: its file-name stem and the site crate's cargo
-    /// feature that selects it.
+    /// The bundle's name: the wasm binary Trunk builds (`site` from
+    /// `crates/enhance`, each tool from the site crate with the cargo feature
+    /// of the same name), hence its files' stem.
     pub const fn name(self) -> &'static str {
         match self {
             Bundle::Site => "site",
@@ -220,14 +219,63 @@ impl Bundle {
             Bundle::Tester => "tester",
         }
     }
+}
 
-    /// The bundle serving a route path (relative to the base path, query and
-    /// fragment allowed). Unknown paths get the 404 page, in the site bundle.
-    pub fn for_path(path: &str) -> Bundle {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
-        Page::from_path(path).map_or(Bundle::Site, Page::bundle)
+/// Any route of the site: a [`Page`] or the page of one provider, relay or
+/// guide chapter. Every internal link and every prerendered file name comes
+/// from here, so a path is never spelt out twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route<'a> {
+    /// One of the fixed pages.
+    Page(Page),
+    /// `/providers/<id>`.
+    Provider(&'a str),
+    /// `/relays/<id>`.
+    Relay(&'a str),
+    /// `/guide/<slug>`.
+    Guide(&'a str),
+}
+
+impl Route<'_> {
+    /// The path relative to the base path: `/providers/aws-ec2`.
+    pub fn path(&self) -> String {
+        match self {
+            Route::Page(page) => page.path().to_owned(),
+            Route::Provider(id) => format!("/providers/{id}"),
+            Route::Relay(id) => format!("/relays/{id}"),
+            Route::Guide(slug) => format!("/guide/{slug}"),
+        }
+    }
+
+    /// The file the prerenderer writes, relative to `dist/`:
+    /// `providers/aws-ec2.html`, which static hosts serve at the path.
+    pub fn file_name(&self) -> String {
+        match self {
+            Route::Page(page) => page.file_name(),
+            other => format!("{}.html", other.path().trim_start_matches('/')),
+        }
+    }
+
+    /// The browser bundle the route loads.
+    pub fn bundle(&self) -> Bundle {
+        match self {
+            Route::Page(page) => page.bundle(),
+            _ => Bundle::Site,
+        }
+    }
+
+    /// The page of the navigation the route belongs under: its own page, or
+    /// the list a provider, relay or guide chapter is part of.
+    pub fn section(&self) -> Page {
+        match self {
+            Route::Page(page) => *page,
+            Route::Provider(_) => Page::Providers,
+            Route::Relay(_) => Page::Relays,
+            Route::Guide(_) => Page::Guide,
+        }
     }
 }
+
 
 /// The URL prefix the site is served under: empty at a domain's root,
 /// `/port25` for a GitHub Pages project site.
@@ -393,15 +441,22 @@ mod tests {
     }
 
     #[test]
+    fn routes_have_one_path_and_file_each() {
+        assert_eq!(Route::Provider("aws-ec2").path(), "/providers/aws-ec2");
+        assert_eq!(Route::Relay("sendgrid").file_name(), "relays/sendgrid.html");
+        assert_eq!(Route::Guide("alternatives").path(), "/guide/alternatives");
+        assert_eq!(Route::Page(Page::Home).file_name(), "index.html");
+        assert_eq!(Route::Provider("x").section(), Page::Providers);
+        assert_eq!(Route::Page(Page::Faq).section(), Page::Faq);
+    }
+
+    #[test]
     fn each_tool_has_its_own_bundle_and_the_rest_share_one() {
-        assert_eq!(
-            Bundle::for_path("/diagnose?p=timeout.all"),
-            Bundle::Diagnose
-        );
-        assert_eq!(Bundle::for_path("/generator/"), Bundle::Generator);
-        assert_eq!(Bundle::for_path("/tester#report"), Bundle::Tester);
-        assert_eq!(Bundle::for_path("/providers/hetzner"), Bundle::Site);
-        assert_eq!(Bundle::for_path("/no-such-page"), Bundle::Site);
+        assert_eq!(Route::Page(Page::Diagnose).bundle(), Bundle::Diagnose);
+        assert_eq!(Route::Page(Page::Generator).bundle(), Bundle::Generator);
+        assert_eq!(Route::Page(Page::Tester).bundle(), Bundle::Tester);
+        assert_eq!(Route::Provider("hetzner").bundle(), Bundle::Site);
+        assert_eq!(Route::Page(Page::NotFound).bundle(), Bundle::Site);
         for bundle in Bundle::ALL {
             let pages = Page::ALL
                 .into_iter()

@@ -5,27 +5,15 @@
 //! images `![alt](target)`, the only link syntax the content uses; it is not a
 //! markdown parser and ignores reference-style links and autolinks.
 
-/// The top-level routes a markdown link may point at without an id.
-pub const STATIC_ROUTES: [&str; 10] = [
-    "/",
-    "/providers",
-    "/relays",
-    "/diagnose",
-    "/generator",
-    "/tester",
-    "/glossary",
-    "/faq",
-    "/about",
-    "/ports",
-];
+use crate::site::Page;
 
 /// What a link target refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget<'a> {
     /// An `http://`, `https://` or `mailto:` link, not checked further.
     External,
-    /// One of [`STATIC_ROUTES`], without a fragment.
-    Route(&'a str),
+    /// One of the site's fixed pages ([`Page`]), without a fragment.
+    Route(Page),
     /// `/providers/<id>`.
     Provider(&'a str),
     /// `/relays/<id>`.
@@ -87,8 +75,8 @@ pub fn classify(target: &str) -> LinkTarget<'_> {
                 LinkTarget::Relay(id)
             } else if let Some(slug) = path.strip_prefix("/guide/") {
                 LinkTarget::Guide(slug)
-            } else if let Some(route) = STATIC_ROUTES.iter().find(|route| **route == path) {
-                LinkTarget::Route(route)
+            } else if let Some(page) = Page::from_path(path).filter(|p| p.path() == path) {
+                LinkTarget::Route(page)
             } else {
                 LinkTarget::Invalid
             }
@@ -122,17 +110,17 @@ mod tests {
             ("https://example.com/a#b", LinkTarget::External),
             ("http://ka9q.net/x", LinkTarget::External),
             ("mailto:a@b.c", LinkTarget::External),
-            ("/", LinkTarget::Route("/")),
-            ("/generator", LinkTarget::Route("/generator")),
-            ("/ports", LinkTarget::Route("/ports")),
-            ("/providers", LinkTarget::Route("/providers")),
+            ("/", LinkTarget::Route(Page::Home)),
+            ("/generator", LinkTarget::Route(Page::Generator)),
+            ("/ports", LinkTarget::Route(Page::Ports)),
+            ("/providers", LinkTarget::Route(Page::Providers)),
             ("/providers/aws-ec2", LinkTarget::Provider("aws-ec2")),
             ("/relays/sendgrid", LinkTarget::Relay("sendgrid")),
             ("/glossary#mta-sts", LinkTarget::Glossary("mta-sts")),
             ("/faq#why-block", LinkTarget::Faq("why-block")),
             ("/ports#587", LinkTarget::Port("587")),
             ("/guide/alternatives", LinkTarget::Guide("alternatives")),
-            ("/glossary", LinkTarget::Route("/glossary")),
+            ("/glossary", LinkTarget::Route(Page::Glossary)),
             ("providers/aws-ec2", LinkTarget::Invalid),
             ("#top", LinkTarget::Invalid),
             ("/diagnose#step-2", LinkTarget::Invalid),

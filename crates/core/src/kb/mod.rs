@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use common::{is_slug, Confidence, IsoDate, Source, SourceKind};
 pub use labels::Labelled;
-pub use links::{classify, link_targets, LinkTarget, STATIC_ROUTES};
+pub use links::{classify, link_targets, LinkTarget};
 pub use provider::{
     ArticleComparison, OtherPorts, Port25Policy, PortStatus, Provider, ProviderCategory,
     RecommendedRelay, Unblock, UnblockRoute, Variant, Verdict, REQUIRED_PROVIDER_IDS,

@@ -77,8 +77,10 @@ pub struct Filter {
 impl Filter {
     /// Does `row` pass every filter?
     pub fn is_match(&self, row: &RowKeys) -> bool {
-        let needle = self.text.trim().to_lowercase();
-        (needle.is_empty() || row.name.to_lowercase().contains(&needle))
+        // The search's folding (ASCII and Latin-1 by hand): `to_lowercase`
+        // would bring Unicode's case tables (10 KiB gzip) into the browser.
+        let needle = crate::search::normalize(&self.text);
+        (needle.is_empty() || crate::search::normalize(&row.name).contains(&needle))
             && (self.category.is_empty() || row.category == self.category)
             && (self.policy.is_empty() || row.policy == self.policy)
             && (self.unblock.is_empty() || row.unblock == self.unblock)

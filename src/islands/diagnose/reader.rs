@@ -133,7 +133,7 @@ fn ReadingDetails(reading: Reading, nav: Nav) -> impl IntoView {
             };
             view! {
                 <p class="reading-jump">
-                    <a href=nav.href_to(path.clone()) on:click=nav.focus_on_arrival(path)>
+                    <a href=nav.href_to(path.clone()) on:click=nav.follow(path)>
                         {format!("Go to {name} in the diagnosis")}
                     </a>
                 </p>

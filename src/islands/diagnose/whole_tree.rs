@@ -16,9 +16,10 @@
 
 use leptos::prelude::*;
 
-/// The whole-tree section.
+/// The whole-tree section (server-rendered only).
+#[cfg(not(target_arch = "wasm32"))]
 #[component]
-pub(super) fn WholeTree() -> impl IntoView {
+pub(crate) fn WholeTree() -> impl IntoView {
     view! {
         <section class="diagnose-tree" aria-labelledby="diagnose-tree-heading">
             <h2 id="diagnose-tree-heading">"The whole tree"</h2>
@@ -29,12 +30,6 @@ pub(super) fn WholeTree() -> impl IntoView {
             <div class="tree-root" inner_html=html()></div>
         </section>
     }
-}
-
-/// In the browser the tree is already in the page; hydration keeps it.
-#[cfg(target_arch = "wasm32")]
-fn html() -> String {
-    String::new()
 }
 
 /// A node's prose as HTML, if it has any: copied from the whole tree already
@@ -53,10 +48,10 @@ pub(super) fn body_html(id: &str) -> Option<String> {
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) fn body_html(id: &str) -> Option<String> {
     use leptos::tachys::view::RenderHtml;
-    use port25_core::{diagnose::Node, site::BasePath};
+    use port25_core::diagnose::Node;
 
-    let base = use_context::<BasePath>().unwrap_or_default();
-    let html = crate::data::diagnose_html(id).map(|html| super::prefix_links(html, &base));
+    let html =
+        crate::data::diagnose_html(id).map(|html| super::prefix_links(html, &crate::base()));
     match super::tree().node(id)? {
         Node::Question(_) => html,
         Node::Verdict(v) => Some(

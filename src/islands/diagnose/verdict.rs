@@ -1,17 +1,15 @@
 //! What a verdict tells the visitor to do: site links and commands, each
 //! command with a copy button. Rendered into the whole tree at build time
 //! only; the step above copies it from there (see `super::whole_tree`).
-#![cfg(not(target_arch = "wasm32"))]
-
 use leptos::prelude::*;
-use port25_core::{diagnose::Remedy, site::BasePath};
+use port25_core::diagnose::Remedy;
 
 use super::copy::CommandLine;
 
 /// A verdict's remedies: links (with the base path) and commands.
 #[component]
 pub(super) fn Remedies(remedies: &'static [Remedy]) -> impl IntoView {
-    let base = use_context::<BasePath>().unwrap_or_default();
+    let base = crate::base();
     let items = remedies
         .iter()
         .map(|r| match (&r.link, &r.command) {

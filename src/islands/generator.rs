@@ -7,26 +7,24 @@
 //! `to_query`/`from_query`), replaced in place as options change. The user
 //! name and password live only in signals: never in the URL, in storage, in
 //! a log or in a request. The page is prerendered with the default options;
-//! the hydrating render shows the same defaults (and the prerender's date,
-//! read back from the page), and only once hydration is over does it switch
-//! to the URL's options and today's date. Generation, validation and the
+//! the hydrating render shows the same defaults, and only once hydration is
+//! over does it switch to the URL's options, today's date and the page's
+//! absolute link (the output is rebuilt then, whatever it was before). Generation, validation and the
 //! explanations of unsupported combinations are all the core's; this module
 //! binds them to the form.
 
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use leptos_router::{hooks::use_location, hooks::use_navigate, NavigateOptions};
 use port25_core::{
     calendar::iso_date,
     kb::{Relay, TlsMode},
     relay_config::{
         generate, Catalog, Credentials, Mta, Options, RelayChoice, SenderRelay, Stamp, TlsPolicy,
     },
-    site::{BasePath, Page},
+    site::{Page, Route},
 };
 
-use crate::components::page_meta::PageMeta;
 use crate::data::DATA_VERSION;
 
 mod browser;
@@ -379,11 +377,10 @@ fn relay_options(form: RwSignal<Form>, name: &'static str) -> impl IntoView {
         .collect_view()
 }
 
-/// The generator page.
-#[component]
-pub(crate) fn Generator() -> impl IntoView {
-    let base = use_context::<BasePath>().unwrap_or_default();
-    let page_path = base.join(Page::Generator.path());
+/// The generator island: the form and its output.
+#[island]
+pub fn Generator() -> impl IntoView {
+    let page_path = crate::href(Route::Page(Page::Generator));
     let mounted = RwSignal::new(false);
     let disabled = Signal::derive(move || !mounted.get());
     let form = RwSignal::new(Form::default());
@@ -393,21 +390,19 @@ pub(crate) fn Generator() -> impl IntoView {
     // URL, storage or a log.
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    // The prerender's date and a root-relative link until hydration is over
-    // (so both renders agree), then today's date and the absolute link.
-    let first_date = browser::first_date();
-    let date = RwSignal::new(first_date.clone());
+    // Today's date and a root-relative link until hydration is over, then
+    // the absolute link. The output's HTML follows `mounted` too
+    // (`output::OutputView`), so it is rewritten once hydration is over even
+    // where nothing else changed (the prerender may be older than today).
+    let date = RwSignal::new(browser::today());
     let page_url = RwSignal::new(page_path.clone());
-
-    let location = use_location();
-    let navigate = use_navigate();
     // One effect (effects run only in the browser, after hydration): the
     // first run switches to the URL's options, today's date and the absolute
     // link; every run keeps the URL in step with the options. `to_query`
     // never writes credentials, and they are not in `Form` anyway.
     Effect::new(move |first: Option<()>| {
         if first.is_none() {
-            match Options::from_query(&location.search.get_untracked()) {
+            match Options::from_query(&browser::search()) {
                 Ok(options) => form.update(|f| f.options = options),
                 Err(e) => status.set(format!(
                     "This link's settings could not be read ({e}); showing the defaults."
@@ -420,16 +415,8 @@ pub(crate) fn Generator() -> impl IntoView {
             mounted.set(true);
         }
         let query = form.with(|f| f.options.to_query());
-        if location.search.get_untracked().trim_start_matches('?') != query {
-            navigate(
-                // The router adds the base path itself.
-                &format!("{}?{query}", Page::Generator.path()),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+        if browser::search().trim_start_matches('?') != query {
+            browser::replace_url(&format!("{page_path}?{query}"));
         }
     });
 
@@ -475,9 +462,9 @@ pub(crate) fn Generator() -> impl IntoView {
     let has_sender = Memo::new(move |_| form.with(|f| !f.options.sender_relays.is_empty()));
     let relay_about = move || {
         relay_row.get().map(|relay| {
-            let href = base.join(&format!("/relays/{}", relay.id));
+            let href = crate::href(Route::Relay(&relay.id));
             view! {
-                <p class="hint"><a href=href rel="external">{format!("{}: hosts, ports, credentials and sources", relay.name)}</a></p>
+                <p class="hint"><a href=href>{format!("{}: hosts, ports, credentials and sources", relay.name)}</a></p>
             }
         })
     };
@@ -506,9 +493,7 @@ pub(crate) fn Generator() -> impl IntoView {
     };
 
     view! {
-        <PageMeta page=Page::Generator />
-        <h1>{Page::Generator.title()}</h1>
-        <div class="generator" data-generated-on=first_date>
+        <div class="generator">
             <p class="lede">
                 "Port 25 closed? Send through a relay on a submission port instead. Choose the "
                 "relay, the port and your mail program; the configuration and the exact commands "
@@ -727,13 +712,10 @@ mod tests {
 
     #[test]
     fn the_prerendered_page_holds_the_default_postfix_output() {
-        let shell = "<!DOCTYPE html><html lang=\"en\"><head></head><body></body></html>";
-        let base = BasePath::parse("/port25/").unwrap();
-        let html = crate::prerender::render_page(shell, &base, Page::Generator).unwrap();
+        let html = crate::prerender::test_page(Route::Page(Page::Generator));
         assert!(html.contains("smtp_tls_security_level = encrypt"), "{html}");
         assert!(html.contains("relayhost = [smtp.sendgrid.net]:587"));
         assert!(html.contains("# Reproduce or change it: /port25/generator?v=1&amp;mta=postfix"));
-        assert!(html.contains("data-generated-on=\""));
         assert!(
             html.contains("<label for=\"gen-password\"") || html.contains("name=\"credentials\"")
         );

@@ -4,39 +4,22 @@
 //!
 //! All four sets are in the prerendered HTML; two radio groups pick the one
 //! shown, with CSS alone (`:has(:checked)`), so the choice works without
-//! JavaScript and needs no state. Nothing here changes after the build, so
-//! the section is rendered natively into HTML that hydration keeps as it is
-//! (see [`html`]) and none of it enters the wasm bundle; the copy buttons
-//! work through the page's delegated handler (`super::copy`).
+//! JavaScript and needs no state. Nothing here changes after the build: the
+//! section is server-rendered as the diagnosis island's children, which are
+//! never hydrated, and none of it enters the wasm bundle. The copy buttons
+//! work through the enhancement every page has (`port25_enhance`).
 
-#[cfg(not(target_arch = "wasm32"))]
 use leptos::prelude::*;
-#[cfg(not(target_arch = "wasm32"))]
 use port25_core::diagnose::{
     commands::{commands_for, how_to_read},
     Family, Os, Tool, DESTINATIONS,
 };
 
-#[cfg(not(target_arch = "wasm32"))]
 use super::copy::CommandLine;
 
-/// The commands section's HTML, rendered by the prerenderer.
-#[cfg(not(target_arch = "wasm32"))]
-pub(super) fn html() -> String {
-    use leptos::tachys::view::RenderHtml;
-    view! { <Commands /> }.to_html()
-}
-
-/// In the browser the section is already in the page; hydration keeps it.
-#[cfg(target_arch = "wasm32")]
-pub(super) fn html() -> String {
-    String::new()
-}
-
 /// The commands section.
-#[cfg(not(target_arch = "wasm32"))]
 #[component]
-fn Commands() -> impl IntoView {
+pub(crate) fn Commands() -> impl IntoView {
     let sets = [Os::Unix, Os::Windows]
         .into_iter()
         .flat_map(|os| Family::ALL.into_iter().map(move |family| (os, family)))
@@ -68,7 +51,6 @@ fn Commands() -> impl IntoView {
 }
 
 /// Every command for one system and family, grouped by tool.
-#[cfg(not(target_arch = "wasm32"))]
 #[component]
 fn CommandSet(os: Os, family: Family) -> impl IntoView {
     let commands = commands_for(os, family);

@@ -3,10 +3,10 @@
 //! choice.
 
 use leptos::prelude::*;
-use leptos_router::{hooks::use_navigate, NavigateOptions};
 use port25_core::{
     diagnose::{walk, Node, Path, Question, Verdict, Walk},
     kb::Labelled,
+    site::Route,
 };
 
 use super::{tree, whole_tree::body_html, Nav, PROVIDER_KEY};
@@ -16,23 +16,13 @@ use crate::data::PROVIDERS;
 /// `provider=<id>` and the verdict links that provider's page.
 #[component]
 pub(super) fn ProviderChoice(nav: Nav) -> impl IntoView {
-    let navigate = use_navigate();
     let change = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         let path = nav.state.with_untracked(|s| s.path.clone());
         let provider = PROVIDERS.iter().find(|p| p.id == id).map(|p| p.id);
-        let href = nav
-            .base
-            .with_value(|base| super::diagnose_href(base, &path, provider));
-        // Absolute href, base included: no resolving against the router base.
-        navigate(
-            &href,
-            NavigateOptions {
-                resolve: false,
-                replace: true,
-                scroll: false,
-                ..NavigateOptions::default()
-            },
+        nav.go(
+            &super::diagnose_href(&crate::base(), &path, provider),
+            true,
         );
     };
     let options = PROVIDERS
@@ -131,7 +121,7 @@ fn Breadcrumb(walked: Memo<Option<Walk<'static>>>, nav: Nav) -> impl IntoView {
                 path = path.with(&step.answer.id);
                 view! {
                     <li>
-                        <a href=nav.href_to(here.clone()) on:click=nav.focus_on_arrival(here)>{step.question.text.as_str()}</a>
+                        <a href=nav.href_to(here.clone()) on:click=nav.follow(here)>{step.question.text.as_str()}</a>
                         " "
                         <span class="diagnose-answer">{step.answer.label.as_str()}</span>
                     </li>
@@ -157,8 +147,8 @@ fn Controls(walked: Memo<Option<Walk<'static>>>, nav: Nav) -> impl IntoView {
         let back = path.parent();
         Some(view! {
             <p class="diagnose-controls">
-                <a href=nav.href_to(back.clone()) on:click=nav.focus_on_arrival(back)>"Back"</a>
-                <a href=nav.href_to(Path::new()) on:click=nav.focus_on_arrival(Path::new())>"Restart"</a>
+                <a href=nav.href_to(back.clone()) on:click=nav.follow(back)>"Back"</a>
+                <a href=nav.href_to(Path::new()) on:click=nav.follow(Path::new())>"Restart"</a>
             </p>
         })
     }
@@ -174,9 +164,20 @@ fn QuestionBody(q: &'static Question, path: Path, nav: Nav) -> impl IntoView {
         .iter()
         .map(|a| {
             let next = path.with(&a.id);
+            // Without JavaScript (and so in the prerender) an answer leads to
+            // its node in the whole tree below; once hydrated, to its step.
+            let anchor = format!("#node-{}", a.next);
+            let to = next.clone();
+            let href = move || {
+                if nav.mounted.get() {
+                    nav.href(&to)
+                } else {
+                    anchor.clone()
+                }
+            };
             view! {
                 <li>
-                    <a href=nav.href_to(next.clone()) on:click=nav.focus_on_arrival(next)>{a.label.as_str()}</a>
+                    <a href=href on:click=nav.follow(next)>{a.label.as_str()}</a>
                 </li>
             }
         })
@@ -193,7 +194,7 @@ fn VerdictBody(v: &'static Verdict, nav: Nav) -> impl IntoView {
     let html = body_html(&v.id).unwrap_or_default();
     let provider = move || {
         nav.state.with(|s| s.provider).map(|p| {
-            let href = nav.base.with_value(|b| b.join(&format!("/providers/{}", p.id)));
+            let href = crate::href(Route::Provider(p.id));
             view! {
                 <p class="diagnose-provider-note">
                     "You chose " <strong>{p.name}</strong> ". Its documented default for outbound port 25: "

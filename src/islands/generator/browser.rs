@@ -2,14 +2,6 @@
 //! date, the page's absolute URL, the clipboard and file downloads. Nothing
 //! here stores or sends anything.
 
-/// The date the first render stamps: in the prerender today's (UTC), in the
-/// browser the one the prerender wrote (`data-generated-on`), so that the
-/// hydrating render matches the prerendered page.
-#[cfg(not(target_arch = "wasm32"))]
-pub(super) fn first_date() -> String {
-    today()
-}
-
 /// Today's date in UTC, `YYYY-MM-DD`.
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) fn today() -> String {
@@ -24,6 +16,16 @@ pub(super) fn today() -> String {
 pub(super) fn absolute(_path: &str) -> Option<String> {
     None
 }
+
+/// The prerender's page has no query string.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn search() -> String {
+    String::new()
+}
+
+/// The prerenderer has no address bar.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn replace_url(_url: &str) {}
 
 /// The prerenderer never copies.
 #[cfg(not(target_arch = "wasm32"))]
@@ -48,13 +50,15 @@ mod web {
         fn date_now() -> f64;
     }
 
-    pub(in super::super) fn first_date() -> String {
-        document()
-            .query_selector(".generator[data-generated-on]")
-            .ok()
-            .flatten()
-            .and_then(|el| el.get_attribute("data-generated-on"))
-            .unwrap_or_else(today)
+    pub(in super::super) fn search() -> String {
+        window().location().search().unwrap_or_default()
+    }
+
+    /// Replaces the address bar's URL without a history entry or a load.
+    pub(in super::super) fn replace_url(url: &str) {
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+        }
     }
 
     pub(in super::super) fn today() -> String {
@@ -109,4 +113,4 @@ mod web {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(super) use web::{absolute, copy, download, first_date, today};
+pub(super) use web::{absolute, copy, download, replace_url, search, today};

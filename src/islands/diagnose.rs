@@ -1,45 +1,47 @@
-//! The diagnosis page: the decision tree one question at a time, the commands
-//! to run on one's own server, the output reader, and the whole tree as plain
-//! linked lists.
+//! The diagnosis tool: the decision tree one question at a time and the
+//! output reader, an island around the prerendered commands (its children,
+//! never hydrated). The whole tree, as plain linked lists, follows the island
+//! in the page and is server-rendered only.
 //!
 //! The visitor's way through the tree lives in the URL (`?p=timeout.all`, see
 //! [`port25_core::diagnose::Path`]), plus an optional `provider=<id>`, so a
-//! link reproduces the exact state and Back/Forward step through the answers.
-//! Answers are ordinary links to those URLs; the router turns their clicks
-//! into client-side navigation.
+//! link reproduces the exact state. There is no router: the island's own
+//! links push the new URL (`history.pushState`) and Back/Forward come back
+//! through `popstate`. Without JavaScript each answer links to the node it
+//! leads to in the whole tree below.
 //!
 //! The page is prerendered once, without a query string. The hydrating render
-//! must therefore show the root question whatever the URL says, and only once
-//! hydration is over does the page switch to the URL's state (the `mounted`
-//! signal below). The walk, the commands and the reading of pasted output all
-//! live in `port25_core::diagnose`; this module only binds them to the page.
+//! therefore shows the root question whatever the URL says, and only once
+//! hydration is over does the island switch to the URL's state (the
+//! `mounted` signal below). The walk, the commands and the reading of pasted
+//! output all live in `port25_core::diagnose`; this module only binds them.
 
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use port25_core::{
     diagnose::{Path, Tree},
-    site::{BasePath, Page},
+    site::{BasePath, Page, Route},
 };
 
-use crate::components::page_meta::PageMeta;
 use crate::data::{ProviderRow, PROVIDERS};
 
-mod commands;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) mod commands;
+#[cfg(not(target_arch = "wasm32"))]
 mod copy;
 mod reader;
 mod step;
+#[cfg(not(target_arch = "wasm32"))]
 mod verdict;
-mod whole_tree;
+pub(crate) mod whole_tree;
 
 /// The query key holding the visitor's provider, when they chose one.
 const PROVIDER_KEY: &str = "provider";
 
 /// The decision tree shipped with the site, built once. The prerenderer
 /// parses the JSON with its prose; the browser builds it from the static
-/// outline the build script wrote (no prose, no JSON parser in the bundle)
-/// and takes the prose from the prerendered page.
+/// outline the build script wrote (no prose, no JSON parser in the bundle).
 fn tree() -> &'static Tree {
     static TREE: OnceLock<Tree> = OnceLock::new();
     #[cfg(not(target_arch = "wasm32"))]
@@ -61,29 +63,33 @@ struct State {
 }
 
 impl State {
-    /// Reads the state from the `p` and `provider` query values.
-    fn from_query(p: Option<&str>, provider: Option<&str>) -> State {
-        let path = p.map_or_else(Path::new, |p| {
-            Path::from_query(&format!("{}={p}", port25_core::diagnose::path::QUERY_KEY))
-        });
-        let provider = provider.and_then(|id| PROVIDERS.iter().find(|row| row.id == id));
+    /// Reads the state from a query string (`?p=a.b&provider=x`, the `?`
+    /// optional).
+    fn from_search(search: &str) -> State {
+        let path = Path::from_query(search.trim_start_matches('?'));
+        let provider = search
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(PROVIDER_KEY)?.strip_prefix('='))
+            .and_then(|id| PROVIDERS.iter().find(|row| row.id == id));
         State { path, provider }
     }
 }
 
-/// The page's navigation state, shared by its parts. `Copy`, so event
+/// The island's navigation state, shared by its parts. `Copy`, so event
 /// handlers can capture it freely.
 #[derive(Clone, Copy)]
 struct Nav {
     /// The state the page shows: the root until hydration is over, then the URL's.
     state: Memo<State>,
+    /// The URL's query string, kept in step with the address bar.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    search: RwSignal<String>,
     /// Whether hydration is over (always `false` in the prerender).
     mounted: RwSignal<bool>,
     /// The path whose question heading should take focus once it is shown;
-    /// set by the page's own links, not by Back/Forward or a fresh load.
+    /// set by the island's own links, not by Back/Forward or a fresh load.
     focus_target: RwSignal<Option<Path>>,
-    /// The base path links are prefixed with.
-    base: StoredValue<BasePath>,
 }
 
 impl Nav {
@@ -91,8 +97,7 @@ impl Nav {
     /// so links follow a change of provider).
     fn href(self, path: &Path) -> String {
         let provider = self.state.with(|s| s.provider.map(|p| p.id));
-        self.base
-            .with_value(|base| diagnose_href(base, path, provider))
+        diagnose_href(&crate::base(), path, provider)
     }
 
     /// A reactive href for `path`, for a view attribute.
@@ -100,19 +105,37 @@ impl Nav {
         move || self.href(&path)
     }
 
-    /// A click handler for a link to `path`: moves focus to the question
-    /// heading once the router has shown it. Modified clicks (new tab or
-    /// window) leave the page as it is, so they set nothing.
-    fn focus_on_arrival(self, path: Path) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+    /// A click handler for a link to `path`: shows that step without a page
+    /// load (the URL is pushed, so Back returns) and moves focus to its
+    /// heading. Modified clicks (new tab or window) are left to the browser.
+    fn follow(self, path: Path) -> impl Fn(leptos::ev::MouseEvent) + 'static {
         move |ev| {
-            if !(ev.ctrl_key()
-                || ev.meta_key()
-                || ev.shift_key()
-                || ev.alt_key()
-                || ev.button() != 0)
+            if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0
             {
-                self.focus_target.set(Some(path.clone()));
+                return;
             }
+            ev.prevent_default();
+            let href = self.href(&path);
+            self.focus_target.set(Some(path.clone()));
+            self.go(&href, false);
+        }
+    }
+
+    /// Puts `href` in the address bar (a new history entry unless
+    /// `replace`) and shows its state.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(unused_variables))]
+    fn go(self, href: &str, replace: bool) {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let history = window().history().ok();
+            let _ = history.map(|h| {
+                if replace {
+                    h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+                } else {
+                    h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
+                }
+            });
+            self.search.set(window().location().search().unwrap_or_default());
         }
     }
 }
@@ -129,7 +152,7 @@ fn diagnose_href(base: &BasePath, path: &Path, provider: Option<&str>) -> String
         query.push('=');
         query.push_str(id);
     }
-    let mut href = base.join(Page::Diagnose.path());
+    let mut href = base.join(&Route::Page(Page::Diagnose).path());
     if !query.is_empty() {
         href.push('?');
         href.push_str(&query);
@@ -161,45 +184,44 @@ fn prefix_links(html: &str, base: &BasePath) -> String {
     out
 }
 
-/// The diagnosis page.
-#[component]
-pub(crate) fn Diagnose() -> impl IntoView {
-    let base = use_context::<BasePath>().unwrap_or_default();
+/// The diagnosis island: the provider choice, the current step, the
+/// commands (server-rendered children) and the output reader.
+#[island]
+pub fn Diagnose(children: Children) -> impl IntoView {
     let mounted = RwSignal::new(false);
+    let search = RwSignal::new(String::new());
     // Effects run only in the browser, after hydration: from then on the URL
-    // decides what the page shows.
-    Effect::new(move |_| mounted.set(true));
-    let query = use_query_map();
+    // decides what the island shows, and Back/Forward keep it in step.
+    Effect::new(move |_| {
+        #[cfg(target_arch = "wasm32")]
+        {
+            search.set(window().location().search().unwrap_or_default());
+            let handle = window_event_listener(leptos::ev::popstate, move |_| {
+                search.set(window().location().search().unwrap_or_default());
+            });
+            // The island lives as long as the page.
+            std::mem::forget(handle);
+        }
+        mounted.set(true);
+    });
     let state = Memo::new(move |_| {
         if !mounted.get() {
             return State::default();
         }
-        query.with(|q| State::from_query(q.get_str("p"), q.get_str(PROVIDER_KEY)))
+        search.with(|q| State::from_search(q))
     });
     let nav = Nav {
         state,
+        search,
         mounted,
         focus_target: RwSignal::new(None),
-        base: StoredValue::new(base),
     };
-    let status = copy::Status::new();
 
     view! {
-        <PageMeta page=Page::Diagnose />
-        <h1>{Page::Diagnose.title()}</h1>
-        <div class="diagnose" on:click=copy::on_click(status)>
-            <p class="lede">
-                "Answer one question at a time, from what your server sees to the likely cause "
-                "and what to do about it. Not tested yet? The commands below do it, and the reader "
-                "under them picks the answer from what they print."
-            </p>
-            <step::ProviderChoice nav />
-            <step::Step nav />
-            <div inner_html=commands::html()></div>
-            <reader::Reader nav />
-            <whole_tree::WholeTree />
-            <copy::CopyStatus status />
-        </div>
+        <step::ProviderChoice nav />
+        <step::Step nav />
+        {children()}
+        <reader::Reader nav />
     }
 }
 
@@ -234,12 +256,14 @@ mod tests {
 
     #[test]
     fn state_ignores_unknown_providers_and_mangled_paths() {
-        let s = State::from_query(Some("timeout.ALL"), Some("no-such-provider"));
+        let s = State::from_search("?p=timeout.ALL&provider=no-such-provider");
         assert_eq!(s.path.answers(), ["timeout"]);
         assert_eq!(s.provider, None);
         let first = PROVIDERS[0].id;
         assert_eq!(
-            State::from_query(None, Some(first)).provider.map(|p| p.id),
+            State::from_search(&format!("provider={first}"))
+                .provider
+                .map(|p| p.id),
             Some(first)
         );
     }
@@ -280,8 +304,7 @@ mod tests {
     /// the whole tree, every verdict with its anchor.
     #[test]
     fn the_prerendered_page_holds_the_whole_tree() {
-        let shell = "<!DOCTYPE html><html lang=\"en\"><head></head><body></body></html>";
-        let html = crate::prerender::render_page(shell, &base(), Page::Diagnose).unwrap();
+        let html = crate::prerender::test_page(Route::Page(Page::Diagnose));
         let tree = tree();
         for node in &tree.nodes {
             let anchor = format!("id=\"node-{}\"", node.id());
@@ -296,8 +319,9 @@ mod tests {
             panic!("the root is a question");
         };
         assert!(html.contains(&root.text));
+        // Without JavaScript an answer leads to its node in the whole tree.
         for answer in &root.answers {
-            let href = format!("href=\"/port25/diagnose?p={}\"", answer.id);
+            let href = format!("href=\"#node-{}\"", answer.next);
             assert!(html.contains(&href), "{href}");
         }
         assert!(html.contains("nc -6 -v -w 10 gmail-smtp-in.l.google.com 25"));

@@ -16,11 +16,8 @@
 use leptos::prelude::*;
 use port25_core::{
     probe_types::{Family, ProbeMode, ProbeReport, ProbeRequest, ALLOWED_PORTS},
-    site::Page,
     tester::{normalize_probe_url, Progress, DEFAULT_PROBE_URL},
 };
-
-use crate::components::page_meta::PageMeta;
 
 mod report;
 #[cfg(target_arch = "wasm32")]
@@ -52,9 +49,9 @@ pub(crate) enum Phase {
     Failed(String),
 }
 
-/// The tester page.
-#[component]
-pub(crate) fn Tester() -> impl IntoView {
+/// The tester island: the form, the progress and the report.
+#[island]
+pub fn Tester() -> impl IntoView {
     let mounted = RwSignal::new(false);
     let probe_url = RwSignal::new(BUILD_PROBE_URL.to_owned());
     let target = RwSignal::new(String::new());
@@ -108,8 +105,6 @@ pub(crate) fn Tester() -> impl IntoView {
         .collect_view();
 
     view! {
-        <PageMeta page=Page::Tester />
-        <h1>{Page::Tester.title()}</h1>
         <p class="lede">
             "Check a mail domain's MX hosts, or one mail server, from outside your network: "
             "the greeting, EHLO, STARTTLS and the certificate, for every IPv4 and IPv6 address. "
@@ -259,13 +254,11 @@ pub(crate) fn family_label(family: Family) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use port25_core::site::BasePath;
+    use port25_core::site::{Page, Route};
 
     #[test]
     fn the_prerendered_page_has_a_disabled_form_and_the_way_to_run_a_probe() {
-        let shell = "<!DOCTYPE html><html lang=\"en\"><head></head><body></body></html>";
-        let base = BasePath::parse("/port25/").unwrap();
-        let html = crate::prerender::render_page(shell, &base, Page::Tester).unwrap();
+        let html = crate::prerender::test_page(Route::Page(Page::Tester));
         assert!(html.contains("id=\"tester-target\""));
         assert!(
             html.contains("<button type=\"submit\" disabled"),

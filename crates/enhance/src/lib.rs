@@ -1,0 +1,35 @@
+//! Port25's browser enhancements that need no Leptos: the header search, the
+//! providers table's sorting and filtering, and the copy buttons beside
+//! commands.
+//!
+//! Every page is complete without them (prerendered HTML, plain links and
+//! forms). They attach to that HTML by element ids and classes, with one
+//! delegated handler each, and keep their logic in `port25_core` (ranking in
+//! `search`, ordering in `kb::table`). Content pages load this crate alone
+//! (the `site` binary, about 30 KiB gzip); the tool bundles link it and call
+//! [`start`] beside their islands. Natively the crate holds only the markup
+//! and names the prerenderer writes, so both sides share one definition.
+//!
+//! It is not a framework: no reactive state, no views, no router.
+
+pub mod search;
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+/// The id of the providers table's filter form; the table enhancement shows
+/// the form (it is `hidden` in the prerendered page, so a reader without
+/// JavaScript never meets controls that do nothing).
+pub const PROVIDERS_FILTERS: &str = "providers-filters";
+/// The id of the element wrapping the providers table.
+pub const PROVIDERS_TABLE: &str = "providers-table";
+/// The id of the "Showing N of M providers" line.
+pub const PROVIDERS_COUNT: &str = "providers-count";
+
+/// Starts every enhancement the page has markup for, for a site served under
+/// `base` (`""` or `/port25`).
+#[cfg(target_arch = "wasm32")]
+pub fn start(base: &str) {
+    web::search::install(base);
+    web::table::install();
+    web::copy::install();
+}
