@@ -26,7 +26,7 @@ export const ROUTES = [
   { path: 'guide/why-port-25-is-blocked', h1: 'Why port 25 is blocked' },
 ];
 
-/** Pages with a browser bundle of their own (port25_core::site::Bundle). */
+/** Pages with a browser bundle of their own (port25_core::site::Bundle); every other page loads `site`. */
 export const TOOLS = ['diagnose', 'generator', 'tester'];
 
 /** The header navigation, in order: label and route. */
@@ -89,4 +89,16 @@ export async function openPage(browser, options = {}) {
 /** Waits until the wasm has hydrated the page (the app marks <html>). */
 export async function hydrated(page) {
   await page.waitForSelector('html[data-hydrated]', { timeout: 30_000 });
+}
+
+/**
+ * Asserts that the page on screen arrived by a document load of its own URL
+ * (every link is a plain page load: there is no client-side router), and
+ * waits until its bundle has started.
+ */
+export async function arrived(page, url) {
+  await page.waitForURL(url);
+  const loaded = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.name);
+  if (loaded !== url) throw new Error(`expected a page load of ${url}, the document was loaded from ${loaded}`);
+  await hydrated(page);
 }

@@ -1,8 +1,9 @@
-// The site shell: prerendered pages, hydration, client-side navigation, the
-// 404 page and keyboard access, in real headless Chromium.
+// The site shell: prerendered pages, their bundles, navigation by page loads
+// (Back/Forward, deep links, the sub-path), the 404 page and keyboard access,
+// in real headless Chromium.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NAV, ROUTES, TOOLS, hydrated, openPage, start } from './harness.mjs';
+import { NAV, ROUTES, TOOLS, arrived, hydrated, openPage, start } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -51,87 +52,93 @@ describe('with JavaScript', () => {
     });
   }
 
-  test('links within a bundle change the route without a full reload', async () => {
+  test('every navigation link loads its page, marked current; Back and Forward return', async () => {
     const { page, context, problems } = await openPage(env.browser);
     await page.goto(env.url);
     await hydrated(page);
-    await page.evaluate(() => {
-      window.__port25NoReload = true;
-    });
     const nav = page.getByRole('navigation', { name: 'Main' });
-    const sameBundle = NAV.filter(([, path]) => !TOOLS.includes(path));
-    for (const [label, path] of sameBundle) {
+    for (const [label, path] of NAV) {
       await nav.getByRole('link', { name: label, exact: true }).click();
-      await page.waitForURL(env.url + path);
+      await arrived(page, env.url + path);
       const route = ROUTES.find((r) => r.path === path);
       await page.getByRole('heading', { level: 1, name: route.h1 }).waitFor();
-      assert.equal(await page.evaluate(() => window.__port25NoReload), true, `${label} reloaded the page`);
       assert.equal(await nav.getByRole('link', { name: label, exact: true }).getAttribute('aria-current'), 'page');
+      assert.equal(await nav.locator('[aria-current]').count(), 1, `${label}: one current link`);
       assert.match(await page.title(), new RegExp(`^${route.h1.replace(/[?.]/g, '\\$&')} · Port25$`));
     }
+    // Back and Forward bring the previous pages back, hydrated.
     await page.goBack();
-    await page.waitForURL(env.url + sameBundle.at(-2)[1]);
-    assert.equal(await page.evaluate(() => window.__port25NoReload), true, 'Back reloaded the page');
+    await page.waitForURL(env.url + NAV.at(-2)[1]);
+    await hydrated(page);
+    await page.getByRole('heading', { level: 1, name: ROUTES.find((r) => r.path === NAV.at(-2)[1]).h1 }).waitFor();
+    await page.goForward();
+    await page.waitForURL(env.url + NAV.at(-1)[1]);
+    await hydrated(page);
     assert.deepEqual(problems, []);
     await context.close();
   });
 
-  test('each tool loads its own bundle, and only that one', async () => {
+  test('each page loads one bundle: its tool's, or the small site bundle', async () => {
     const { page, context, problems } = await openPage(env.browser);
     const wasm = [];
     page.on('request', (r) => {
-      if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').at(-1));
+      if (new URL(r.url()).pathname.endsWith('.wasm')) wasm.push(new URL(r.url()).pathname.split('/').at(-1));
     });
     await page.goto(env.url + 'providers');
     await hydrated(page);
     assert.equal(wasm.length, 1);
-    assert.match(wasm[0], /^port25-site-[0-9a-f]+_bg\.wasm$/);
+    assert.match(wasm[0], /^site-[0-9a-f]+_bg\.wasm$/);
     const nav = page.getByRole('navigation', { name: 'Main' });
     for (const tool of TOOLS) {
       const [label] = NAV.find(([, path]) => path === tool);
-      const link = nav.getByRole('link', { name: label, exact: true });
-      assert.equal(await link.getAttribute('rel'), 'external', `${label} is a full page load`);
       wasm.length = 0;
-      await link.click();
-      await page.waitForURL(env.url + tool);
-      await hydrated(page);
+      await nav.getByRole('link', { name: label, exact: true }).click();
+      await arrived(page, env.url + tool);
       await page.getByRole('heading', { level: 1, name: ROUTES.find((r) => r.path === tool).h1 }).waitFor();
-      assert.deepEqual(wasm.map((f) => f.replace(/-[0-9a-f]+_bg\.wasm$/, '')), [tool]);
-      assert.equal(await link.getAttribute('aria-current'), 'page');
+      assert.deepEqual(wasm, [`${tool}_bg.wasm`]);
+      // The tool's island is running: its controls are enabled.
+      assert.equal(await page.locator('leptos-island').count(), 1);
     }
-    // A link back into the site bundle from a tool page, then Back.
-    await nav.getByRole('link', { name: 'FAQ', exact: true }).click();
-    await page.waitForURL(env.url + 'faq');
-    await hydrated(page);
-    await page.getByRole('heading', { level: 1, name: 'Port 25 FAQ' }).waitFor();
-    await page.goBack();
-    await page.waitForURL(env.url + TOOLS.at(-1));
-    await hydrated(page);
     assert.deepEqual(problems, []);
     await context.close();
   });
 
-  test('a link in prose to another bundle\'s page still lands there', async () => {
+  test('deep links with a query and a fragment load under the sub-path', async () => {
+    const { page, context, problems } = await openPage(env.browser);
+    await page.goto(env.url + 'glossary#starttls');
+    await hydrated(page);
+    assert.ok(await page.evaluate(() => {
+      const r = document.getElementById('starttls').getBoundingClientRect();
+      return r.top >= -1 && r.top < innerHeight;
+    }), 'the entry is in view');
+    await page.goto(env.url + 'generator?v=1&mta=msmtp');
+    await hydrated(page);
+    await page.getByText('/etc/msmtprc').first().waitFor();
+    // Every asset the pages asked for came from under the base path.
+    const outside = await page.evaluate((base) =>
+      performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => !p.startsWith(base)),
+    new URL(env.url).pathname);
+    assert.deepEqual(outside, []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('the about page\'s data links open their files with JavaScript on', async () => {
     const { page, context, problems } = await openPage(env.browser);
     await page.goto(env.url + 'about');
     await hydrated(page);
-    // Any in-app link the router takes to a page of another bundle: the
-    // stand-in reloads the URL, which brings that page's own bundle.
-    await page.evaluate((href) => {
-      const a = document.createElement('a');
-      a.href = href;
-      a.id = 'cross-bundle';
-      a.textContent = 'to the diagnosis';
-      document.querySelector('main').append(a);
-    }, env.url + 'diagnose');
-    await page.click('#cross-bundle');
-    await page.waitForURL(env.url + 'diagnose');
-    await page.getByRole('heading', { level: 1, name: 'Diagnose outbound SMTP' }).waitFor();
-    await hydrated(page);
-    assert.match(
-      await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).join(' ')),
-      /diagnose-[0-9a-f]+_bg\.wasm/,
-    );
+    const hrefs = await page.locator('main a[href*="/data/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.length >= 16, hrefs.join('\n'));
+    for (const href of hrefs) {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === href),
+        page.locator(`main a[href="${href}"]`).click(),
+      ]);
+      assert.equal(response.status(), 200, href);
+      assert.doesNotMatch(await page.content(), /Page not found/, href);
+      await page.goto(env.url + 'about');
+      await hydrated(page);
+    }
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 // Serves dist/ on loopback the way GitHub Pages serves a project site: under
-// a base path, `/x` from `x.html` or `x/index.html`, and 404.html with status
-// 404 for anything else. Used by the run command and the end-to-end tests.
+// a base path, `/x` from `x.html` or `x/index.html`, 404.html with status 404
+// for anything else, gzip for clients that accept it, and cache validators
+// (ETag, Last-Modified; 304 for a matching If-None-Match or
+// If-Modified-Since). Used by the run command, the end-to-end tests and
+// Lighthouse, so they measure what visitors get.
 //
 //   node scripts/serve.mjs [--dir dist] [--base /] [--port 8080] [--host 127.0.0.1]
 //
 // Prints "serving <url>" once listening. No dependencies.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -24,7 +29,14 @@ const TYPES = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.xml': 'application/xml',
+  '.md': 'text/markdown; charset=utf-8',
 };
+
+/** Types worth compressing (everything but images already compressed). */
+const COMPRESSIBLE = /^(text\/|application\/(json|wasm|xml)|image\/svg)/;
+
+/** Compressed bodies by file, kept while the file is unchanged. */
+const gzipped = new Map();
 
 /** Starts the server; resolves to { server, url } once it listens. */
 export async function serve({ dir = 'dist', base = '/', port = 0, host = '127.0.0.1' } = {}) {
@@ -68,11 +80,38 @@ export async function serve({ dir = 'dist', base = '/', port = 0, host = '127.0.
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
-      const body = await readFile(file);
-      res.writeHead(status, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      const { mtimeMs, mtime } = await stat(file);
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const gzip = COMPRESSIBLE.test(type) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      let entry = gzipped.get(file);
+      if (!entry || entry.mtimeMs !== mtimeMs) {
+        const raw = await readFile(file);
+        const tag = createHash('sha1').update(raw).digest('hex').slice(0, 16);
+        entry = { mtimeMs, raw, gzip: gzipSync(raw, { level: 9 }), tag };
+        gzipped.set(file, entry);
+      }
+      const etag = `W/"${entry.tag}${gzip ? '-gz' : ''}"`;
+      const headers = {
+        'content-type': type,
+        // Revalidate every time (a rebuild must show at once); the
+        // validators make that a 304 when nothing changed.
         'cache-control': 'no-cache',
-      });
+        etag,
+        'last-modified': mtime.toUTCString(),
+        vary: 'Accept-Encoding',
+      };
+      const since = Date.parse(req.headers['if-modified-since'] ?? '');
+      const fresh = req.headers['if-none-match']
+        ? req.headers['if-none-match'].split(/\s*,\s*/).includes(etag)
+        : since >= Math.floor(mtimeMs / 1000) * 1000;
+      if (status === 200 && fresh) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      const body = gzip ? entry.gzip : entry.raw;
+      if (gzip) headers['content-encoding'] = 'gzip';
+      headers['content-length'] = body.length;
+      res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end('server error\n');
