@@ -17,9 +17,10 @@
 #
 # Adding packages: put them in the group of the script that installs them, or
 # add a group here and call `port25_packages NEWGROUP` from that script. The
-# planned ones:
-#   - redis-server: same name on both; add a "redis" group.
-#   - a DNS server: knot or nsd, same names on both; add a "dns" group.
+# planned ones (redis-server, knot and nsd exist under those names on
+# Debian 12; check Ubuntu 24.04's names when adding them):
+#   - redis-server: add a "redis" group.
+#   - a DNS server, knot or nsd: add a "dns" group.
 #   - more MTA tools: "mta" (installed) or "mta-unpacked" (downloaded and
 #     unpacked, for MTAs that conflict with Postfix), their libraries in
 #     "mta-libs".
