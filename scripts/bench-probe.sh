@@ -110,7 +110,7 @@ stats_ms() {
 }
 
 log "part 1: $RUNS runs each of port25-probe check, openssl s_client, swaks"
-: >"$WORK/probe.ns" >"$WORK/openssl.ns" >"$WORK/swaks.ns"
+for tool in probe openssl swaks; do : >"$WORK/$tool.ns"; done
 for _ in $(seq "$RUNS"); do
   t0=$(now_ns)
   timeout 30 "$BIN" check --host "$MX_IP" --port "$PORT" --allow-loopback \

@@ -207,4 +207,4 @@ nsx iptables -F INPUT
 run_tools unreachable 192.0.2.1 -4
 run_tools dns mx.nonexistent.invalid -4
 
-echo "done: $(ls "$OUT" | wc -l) files in $OUT"
+echo "done: $(find "$OUT" -mindepth 1 -maxdepth 1 | wc -l) files in $OUT"

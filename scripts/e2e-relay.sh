@@ -34,7 +34,8 @@ sudo=()
 bash scripts/validate-relay-configs.sh --install-only
 
 missing=()
-for pkg in libsasl2-modules openssl python3-venv util-linux; do
+mapfile -t RELAY_PACKAGES < <(port25_packages relay-e2e) # scripts/packages.sh
+for pkg in "${RELAY_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

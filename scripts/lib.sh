@@ -1,17 +1,23 @@
 # shellcheck shell=bash
 # Shared environment for Port25's scripts: sourced, never run.
 #
-# It puts the tools that scripts/setup.sh installs on PATH and picks the Rust
-# toolchain that can build for wasm32: rustup's own when it has the target,
-# otherwise the "web" toolchain that setup.sh links to Debian's rustc-web.
+# It puts the tools that scripts/setup.sh installs on PATH, picks the Rust
+# toolchain that can build for wasm32 (rustup's own when it has the target,
+# otherwise the "web" toolchain that setup.sh links to Debian's rustc-web) and
+# the browser the end-to-end tests drive (CHROMIUM). The system package names
+# are in scripts/packages.sh.
 
 PORT25_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PORT25_ROOT
 export PATH="$HOME/.cargo/bin:$PORT25_ROOT/node_modules/.bin:$PATH"
 
+source "$PORT25_ROOT/scripts/packages.sh"
+
 # Versions the set-up installs. wasm-bindgen-cli must equal the wasm-bindgen
 # crate in Cargo.lock, so it is read from there, not written twice.
+# shellcheck disable=SC2034 # read by setup.sh, which sources this file
 TRUNK_VERSION="0.21.14"
+# shellcheck disable=SC2034 # read by setup.sh, which sources this file
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$PORT25_ROOT/Cargo.lock")"
 # The sysroot Debian's rustc-web looks in for the wasm32 standard library.
 WEB_SYSROOT_WASM="/usr/lib/rustlib/wasm32-unknown-unknown/lib"
@@ -46,6 +52,34 @@ select_toolchain() {
     export RUSTUP_TOOLCHAIN=web
   fi
 }
+
+# Prints the browser the end-to-end tests drive: CHROMIUM when it is set
+# (and executable), else the first Google Chrome or Chromium on PATH that is
+# not a snap (a snap browser does not run reliably headless from a temporary
+# profile). Fails when there is none.
+find_browser() {
+  if [ -n "${CHROMIUM:-}" ]; then
+    [ -x "$CHROMIUM" ] || return 1
+    printf '%s\n' "$CHROMIUM"
+    return 0
+  fi
+  local name path
+  for name in google-chrome google-chrome-stable chromium; do
+    path="$(command -v "$name" 2>/dev/null)" || continue
+    case "$(readlink -f "$path")" in
+      /snap/* | */snap) continue ;;
+    esac
+    printf '%s\n' "$path"
+    return 0
+  done
+  return 1
+}
+
+# e2e/harness.mjs reads CHROMIUM; set it to what find_browser chose.
+if [ -z "${CHROMIUM:-}" ] && port25_browser="$(find_browser)"; then
+  export CHROMIUM="$port25_browser"
+fi
+unset port25_browser
 
 # Cargo's build directory: outside the checkout unless the caller chose one, so
 # that a fresh clone on the same machine reuses earlier builds.

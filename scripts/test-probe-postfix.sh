@@ -10,7 +10,7 @@ cd "$PORT25_ROOT"
 
 bash scripts/validate-relay-configs.sh --install-only
 sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo --preserve-env=PATH,CARGO_TARGET_DIR,RUSTUP_TOOLCHAIN,RUSTUP_HOME,CARGO_HOME,HOME)
+[ "$(id -u)" -eq 0 ] || sudo=(sudo "--preserve-env=PATH,CARGO_TARGET_DIR,RUSTUP_TOOLCHAIN,RUSTUP_HOME,CARGO_HOME,HOME")
 # Build as the calling user; only the test run needs root.
 cargo test -p port25-probe --test postfix_starttls --no-run --quiet
 "${sudo[@]}" cargo test -p port25-probe --test postfix_starttls --quiet -- --ignored

@@ -5,7 +5,7 @@
 # it can, prints a summary, and exits non-zero if any step failed.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$PORT25_ROOT"
+cd "$PORT25_ROOT" || exit 1
 
 # The e2e suite serves the site under this prefix, as GitHub Pages does for a
 # project site, so sub-path bugs cannot hide.
@@ -46,6 +46,8 @@ if [ "${results[0]}" != ok ]; then
   exit 1
 fi
 source scripts/lib.sh # the set-up may have created the web toolchain
+
+step "static checks (workflows, shellcheck, set-up per distribution)" bash scripts/static-checks.sh
 
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings

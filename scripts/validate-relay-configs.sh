@@ -34,12 +34,15 @@ export PORT25_MTA_ROOT="$MTA_ROOT"
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 
-# Libraries the unpacked exim4-daemon-light and opensmtpd binaries link to.
-UNPACKED_LIB_DEPS=(libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libpcre2-8-0 libdb5.3
-  libnsl2 libcrypt1 libevent-2.1-7 libpam0g libssl3 zlib1g)
+# The package names, per distribution, are in scripts/packages.sh: Postfix and
+# msmtp, the unpacked Exim and OpenSMTPD, and the libraries their binaries
+# link to.
+mapfile -t MTA_PACKAGES < <(port25_packages mta)
+mapfile -t UNPACKED_PACKAGES < <(port25_packages mta-unpacked)
+mapfile -t UNPACKED_LIB_DEPS < <(port25_packages mta-libs)
 
 install_packages() {
-  local want=(postfix msmtp "${UNPACKED_LIB_DEPS[@]}") missing=()
+  local want=("${MTA_PACKAGES[@]}" "${UNPACKED_LIB_DEPS[@]}") missing=()
   for pkg in "${want[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
@@ -80,7 +83,7 @@ install_packages() {
     local debs
     debs="$(mktemp -d)"
     chmod 755 "$debs" # apt-get download runs as _apt
-    (cd "$debs" && apt-get download -qq exim4-daemon-light exim4-base exim4-config opensmtpd)
+    (cd "$debs" && apt-get download -qq "${UNPACKED_PACKAGES[@]}")
     mkdir -p "$MTA_ROOT"
     for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$MTA_ROOT"; done
     rm -rf "$debs"
