@@ -233,7 +233,7 @@ describe('the generator', () => {
     assert.match(text, /relayhost = \[smtp\.sendgrid\.net\]:587/);
     assert.match(text, /postmap/);
     assert.ok(text.includes(`# Reproduce or change it: ${BASE}generator?v=1&mta=postfix`), text);
-    assert.match(await page.locator('.generator .notice').first().textContent(), /needs JavaScript/);
+    assert.match(await page.locator('main .notice').first().textContent(), /needs JavaScript/);
     await context.close();
   });
 });

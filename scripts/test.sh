@@ -51,19 +51,22 @@ step "static checks (workflows, shellcheck, set-up per distribution)" bash scrip
 
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+step "cargo clippy (wasm32 bundles)" bash scripts/clippy-wasm.sh
 step "cargo test" cargo test --workspace
 step "relay configs checked by Postfix, Exim, OpenSMTPD, msmtp" bash scripts/validate-relay-configs.sh
 step "probe vs real Postfix (STARTTLS, test CA)" bash scripts/test-probe-postfix.sh
 step "relay e2e (Postfix via 587 and 465 relays)" bash scripts/e2e-relay.sh
-step "release build (trunk, prerender, budgets)" bash scripts/build.sh "$E2E_BASE"
+step "release build (trunk, prerender, budgets, links)" bash scripts/build.sh "$E2E_BASE"
 if [ "${results[-1]}" = ok ]; then
   # The tester's suite runs the probe `cargo test` built against a real
   # Postfix (installed by the relay-config step; started as root or via sudo).
   step "e2e (Chromium)" env PORT25_E2E_BASE="$E2E_BASE" \
     PORT25_PROBE_BIN="$CARGO_TARGET_DIR/debug/port25-probe" \
     node --test --test-concurrency=1 e2e/
+  step "Lighthouse (mobile, gzip-served)" node scripts/lighthouse.mjs dist "$E2E_BASE"
 else
   skip "e2e (Chromium)" "the build failed"
+  skip "Lighthouse (mobile, gzip-served)" "the build failed"
 fi
 
 echo

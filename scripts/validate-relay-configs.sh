@@ -54,16 +54,17 @@ install_packages() {
     echo "postfix postfix/main_mailer_type select No configuration" |
       "${sudo[@]}" debconf-set-selections
     # A policy-rc.d that answers 101 stops maintainer scripts starting
-    # daemons during the install; it is removed again on exit.
-    local policy=/usr/sbin/policy-rc.d added_policy=0
+    # daemons during the install. A trap removes it on every way out (a
+    # failed install included), so no later install on the machine is left
+    # unable to start its services.
+    local policy=/usr/sbin/policy-rc.d
     if [ ! -e "$policy" ]; then
+      trap '"${sudo[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
       printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
       "${sudo[@]}" chmod 755 "$policy"
-      added_policy=1
     fi
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       --no-install-recommends "${missing[@]}" >/dev/null
-    [ "$added_policy" -eq 1 ] && "${sudo[@]}" rm -f "$policy"
   fi
   # Whatever happened above, leave no mail daemon running or enabled.
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then

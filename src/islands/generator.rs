@@ -500,8 +500,6 @@ pub fn Generator() -> impl IntoView {
                 "appear below, checked against the real programs. A link to this page keeps every "
                 "choice except your credentials."
             </p>
-            // Hidden by the style sheet once the page is hydrated.
-            <p class="notice generator-nojs">"The form needs JavaScript. Without it, this is the configuration for Postfix through SendGrid on port 587, with placeholders for the credentials."</p>
             <form class="generator-form" on:submit=|ev| ev.prevent_default() on:input=on_input>
                 <fieldset>
                     <legend>"Mail program"</legend>

@@ -36,6 +36,11 @@ pub(crate) fn DiagnosePage() -> impl IntoView {
 pub(crate) fn GeneratorPage() -> impl IntoView {
     view! {
         <h1>{Page::Generator.title()}</h1>
+        // Outside the island: a notice that disappears once the page runs
+        // would move everything under it.
+        <noscript>
+            <p class="notice">"The form needs JavaScript. Without it, this is the configuration for Postfix through SendGrid on port 587, with placeholders for the credentials."</p>
+        </noscript>
         <Generator />
     }
 }
