@@ -78,7 +78,7 @@ describe('with JavaScript', () => {
     await context.close();
   });
 
-  test('each page loads one bundle: its tool's, or the small site bundle', async () => {
+  test('each page loads one bundle: its tool\'s, or the small site bundle', async () => {
     const { page, context, problems } = await openPage(env.browser);
     const wasm = [];
     page.on('request', (r) => {
@@ -139,7 +139,9 @@ describe('with JavaScript', () => {
       await page.goto(env.url + 'about');
       await hydrated(page);
     }
-    assert.deepEqual(problems, []);
+    // Chromium asks for /favicon.ico when it shows a file that is not HTML;
+    // the site's icon is linked from its pages, and that request is not theirs.
+    assert.deepEqual(problems.filter((p) => !p.includes('/favicon.ico')), []);
     await context.close();
   });
 

@@ -147,8 +147,9 @@ impl Assets {
         let loaders = Bundle::ALL
             .into_iter()
             .map(|bundle| {
-                let stem = bundle_stem(&files, bundle.name())
-                    .with_context(|| format!("the {} bundle in {}", bundle.name(), dist.display()))?;
+                let stem = bundle_stem(&files, bundle.name()).with_context(|| {
+                    format!("the {} bundle in {}", bundle.name(), dist.display())
+                })?;
                 let (js, wasm) = (format!("{stem}.js"), format!("{stem}_bg.wasm"));
                 let version = if stem == bundle.name() {
                     let mut bytes = std::fs::read(dist.join(&js))?;
@@ -183,7 +184,9 @@ fn bundle_stem(files: &[String], name: &str) -> Result<String> {
                 || stem
                     .strip_prefix(name)
                     .and_then(|rest| rest.strip_prefix('-'))
-                    .is_some_and(|hash| !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .is_some_and(|hash| {
+                        !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                    })
         })
         .filter(|stem| files.iter().any(|f| *f == format!("{stem}_bg.wasm")))
         .collect();
@@ -413,12 +416,23 @@ pub(crate) mod tests {
             assert!(html.contains("<meta name=\"description\" content=\""));
             assert_eq!(html.matches("<h1").count(), 1, "{route:?}: one h1");
             let is_404_body = html.contains("<h1>Page not found");
-            assert_eq!(is_404_body, route == Route::Page(Page::NotFound), "{route:?}");
-            assert_eq!(html.matches("_bg.wasm").count(), 2, "{route:?}: preload and init");
+            assert_eq!(
+                is_404_body,
+                route == Route::Page(Page::NotFound),
+                "{route:?}"
+            );
+            assert_eq!(
+                html.matches("_bg.wasm").count(),
+                2,
+                "{route:?}: preload and init"
+            );
             let wasm = format!("/port25/{}_bg.wasm", route.bundle().name());
             assert!(html.contains(&wasm), "{route:?} loads {wasm}");
             assert!(html.contains("/port25/style-0a1b.css"));
-            assert!(!html.contains("data-trunk"), "{route:?}: Trunk's own tags stay out");
+            assert!(
+                !html.contains("data-trunk"),
+                "{route:?}: Trunk's own tags stay out"
+            );
         }
     }
 
@@ -438,7 +452,10 @@ pub(crate) mod tests {
             let href = format!("href=\"/port25{}\"", page.path());
             assert!(html.contains(&href), "missing {href}");
         }
-        assert!(!html.contains("href=\"/providers\""), "a link lost the base path");
+        assert!(
+            !html.contains("href=\"/providers\""),
+            "a link lost the base path"
+        );
         assert!(html.contains("b.start(\"/port25\")"));
     }
 
@@ -446,7 +463,10 @@ pub(crate) mod tests {
     fn the_current_section_is_marked_in_the_navigation() {
         let html = render_test(Route::Page(Page::Faq));
         assert_eq!(html.matches("aria-current=\"page\"").count(), 1);
-        assert!(html.contains("href=\"/port25/faq\" aria-current=\"page\""), "{html}");
+        assert!(
+            html.contains("href=\"/port25/faq\" aria-current=\"page\""),
+            "{html}"
+        );
         let html = render_test(Route::Provider(PROVIDERS[0].id));
         assert!(html.contains("href=\"/port25/providers\" aria-current=\"page\""));
     }
@@ -454,7 +474,10 @@ pub(crate) mod tests {
     #[test]
     fn the_body_starts_with_the_skip_link() {
         let html = render_test(Route::Page(Page::About));
-        assert!(html.contains("<body><a href=\"#main\" class=\"skip-link\""), "{html}");
+        assert!(
+            html.contains("<body><a href=\"#main\" class=\"skip-link\""),
+            "{html}"
+        );
     }
 
     #[test]
@@ -471,7 +494,10 @@ pub(crate) mod tests {
         let page = |file: &str| std::fs::read_to_string(dist.join(file)).unwrap();
         assert!(page("providers.html").contains("\"/port25/site-0a1b_bg.wasm\""));
         let diagnose = page("diagnose.html");
-        assert!(diagnose.contains("/port25/diagnose_bg.wasm?v="), "{diagnose}");
+        assert!(
+            diagnose.contains("/port25/diagnose_bg.wasm?v="),
+            "{diagnose}"
+        );
         assert!(!diagnose.contains("site-0a1b"));
         assert!(page("index.html").contains("<h1>Port 25 blocked?"));
         let text = page(port25_enhance::search::INDEX_FILE);

@@ -135,7 +135,8 @@ impl Nav {
                     h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href))
                 }
             });
-            self.search.set(window().location().search().unwrap_or_default());
+            self.search
+                .set(window().location().search().unwrap_or_default());
         }
     }
 }

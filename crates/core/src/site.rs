@@ -276,7 +276,6 @@ impl Route<'_> {
     }
 }
 
-
 /// The URL prefix the site is served under: empty at a domain's root,
 /// `/port25` for a GitHub Pages project site.
 ///

@@ -45,8 +45,8 @@ pub(crate) fn listen(on: &web_sys::EventTarget, kinds: &[&str], handler: fn(Even
 /// Runs `f` after `ms` milliseconds.
 pub(crate) fn later(ms: i32, f: impl FnOnce() + 'static) {
     let closure = Closure::once_into_js(f);
-    let _ = window()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms);
+    let _ =
+        window().set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms);
 }
 
 /// The body of a successful GET of `url`.
@@ -61,7 +61,10 @@ pub(crate) async fn fetch_text(url: &str) -> Option<String> {
     if !response.ok() {
         return None;
     }
-    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

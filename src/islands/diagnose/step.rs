@@ -20,10 +20,7 @@ pub(super) fn ProviderChoice(nav: Nav) -> impl IntoView {
         let id = event_target_value(&ev);
         let path = nav.state.with_untracked(|s| s.path.clone());
         let provider = PROVIDERS.iter().find(|p| p.id == id).map(|p| p.id);
-        nav.go(
-            &super::diagnose_href(&crate::base(), &path, provider),
-            true,
-        );
+        nav.go(&super::diagnose_href(&crate::base(), &path, provider), true);
     };
     let options = PROVIDERS
         .iter()

@@ -50,8 +50,7 @@ pub(super) fn body_html(id: &str) -> Option<String> {
     use leptos::tachys::view::RenderHtml;
     use port25_core::diagnose::Node;
 
-    let html =
-        crate::data::diagnose_html(id).map(|html| super::prefix_links(html, &crate::base()));
+    let html = crate::data::diagnose_html(id).map(|html| super::prefix_links(html, &crate::base()));
     match super::tree().node(id)? {
         Node::Question(_) => html,
         Node::Verdict(v) => Some(

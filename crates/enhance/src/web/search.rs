@@ -51,7 +51,11 @@ pub(crate) fn install(base: &str) {
     let _ = root.remove_attribute("hidden");
     // keydown on the window: `/` works from anywhere on the page.
     listen(&window(), &["keydown"], handle);
-    listen(&root, &["focusin", "input", "focusout", "mousedown"], handle);
+    listen(
+        &root,
+        &["focusin", "input", "focusout", "mousedown"],
+        handle,
+    );
 }
 
 /// One handler for every event the control listens to.
