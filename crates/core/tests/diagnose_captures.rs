@@ -191,7 +191,181 @@ const CASES: &[(&str, Program, Kind, &str, Alone)] = &[
     ("dotnet-handmade-refused.txt", P::DotNetTcpClient, Refused, "refused-scope", Same),
     ("dotnet-handmade-unreachable.txt", P::DotNetTcpClient, NoRouteToHost, "no-route", Same),
     ("dotnet-handmade-dns.txt", P::DotNetTcpClient, DnsFailure, "dns-lookup-failed", Same),
-    //EXTRA
+    // ---- ncat (Nmap).
+    ("ncat-closed.txt", P::Ncat, Refused, "refused-scope", Same),
+    ("ncat-dns.txt", P::Ncat, DnsFailure, "dns-lookup-failed", Same),
+    ("ncat-earlyclose.txt", P::Ncat, ClosedEarly, "silent-connection", Same),
+    ("ncat-filtered.txt", P::Ncat, Timeout, "timeout-scope", Same),
+    ("ncat-noroute.txt", P::Ncat, NoRouteToHost, "no-route", Same),
+    ("ncat-open.txt", P::Ncat, OpenGreetingOnly, "greeting-check", Same),
+    ("ncat-open2525.txt", P::Ncat, OpenGreetingOnly, "other-ports", Same),
+    ("ncat-prohibited.txt", P::Ncat, NoRouteToHost, "no-route", Same),
+    ("ncat-reject554.txt", P::Ncat, GreetingRefused, "ip-reputation", Same),
+    ("ncat-unreachable.txt", P::Ncat, NetworkUnreachable, "no-route", Same),
+    // ---- netcat-traditional, with and without -z.
+    ("nctrad-closed.txt", P::NetcatTraditional, Refused, "refused-scope", Same),
+    ("nctrad-dns.txt", P::NetcatTraditional, DnsFailure, "dns-lookup-failed", Same),
+    ("nctrad-earlyclose.txt", P::NetcatTraditional, NoGreeting, "silent-wait", Is(OpenUnseen)),
+    ("nctrad-filtered.txt", P::NetcatTraditional, Timeout, "timeout-scope", Same),
+    ("nctrad-noroute.txt", P::NetcatTraditional, NoRouteToHost, "no-route", Same),
+    ("nctrad-open.txt", P::NetcatTraditional, OpenGreetingOnly, "greeting-check", Same),
+    ("nctrad-open2525.txt", P::NetcatTraditional, OpenGreetingOnly, "other-ports", Same),
+    ("nctrad-reject554.txt", P::NetcatTraditional, GreetingRefused, "ip-reputation", Same),
+    ("nctrad-unreachable.txt", P::NetcatTraditional, NetworkUnreachable, "no-route", Same),
+    ("nctrad-z-closed.txt", P::NetcatTraditional, Refused, "refused-scope", Same),
+    ("nctrad-z-filtered.txt", P::NetcatTraditional, Timeout, "timeout-scope", Same),
+    ("nctrad-z-open.txt", P::NetcatTraditional, OpenZeroIo, "greeting-check", Is(OpenUnseen)),
+    // ---- netcat-openbsd (called as nc.openbsd), with and without -z; without its command line, -z success looks like a silent server.
+    ("nc-earlyclose.txt", P::NetcatOpenbsd, NoGreeting, "silent-wait", Is(OpenUnseen)),
+    ("nc-open2525.txt", P::NetcatOpenbsd, OpenGreetingOnly, "other-ports", Same),
+    ("nc-prohibited.txt", P::NetcatOpenbsd, NoRouteToHost, "no-route", Same),
+    ("nc-reject421.txt", P::NetcatOpenbsd, GreetingRefused, "remote-temporary-failure", Same),
+    ("nc-z-closed.txt", P::NetcatOpenbsd, Refused, "refused-scope", Same),
+    ("nc-z-dns.txt", P::NetcatOpenbsd, DnsFailure, "dns-lookup-failed", Same),
+    ("nc-z-filtered.txt", P::NetcatOpenbsd, Timeout, "timeout-scope", Same),
+    ("nc-z-noroute.txt", P::NetcatOpenbsd, NoRouteToHost, "no-route", Same),
+    ("nc-z-open.txt", P::NetcatOpenbsd, OpenZeroIo, "greeting-check", Is(OpenUnseen)),
+    ("nc-z-open2525.txt", P::NetcatOpenbsd, OpenZeroIo, "other-ports", Is(OpenUnseen)),
+    // ---- BusyBox nc: prints nothing when the server hangs up.
+    ("busyboxnc-closed.txt", P::BusyboxNc, Refused, "refused-scope", Same),
+    ("busyboxnc-dns.txt", P::BusyboxNc, DnsFailure, "dns-lookup-failed", Same),
+    ("busyboxnc-earlyclose.txt", P::BusyboxNc, CantTell, "how-to-test", Same),
+    ("busyboxnc-filtered.txt", P::BusyboxNc, Timeout, "timeout-scope", Same),
+    ("busyboxnc-open.txt", P::BusyboxNc, OpenGreetingOnly, "greeting-check", Same),
+    ("busyboxnc-unreachable.txt", P::BusyboxNc, NetworkUnreachable, "no-route", Same),
+    // ---- BusyBox telnet.
+    ("busyboxtelnet-closed.txt", P::BusyboxTelnet, Refused, "refused-scope", Same),
+    ("busyboxtelnet-dns.txt", P::BusyboxTelnet, DnsFailure, "dns-lookup-failed", Same),
+    ("busyboxtelnet-earlyclose.txt", P::BusyboxTelnet, ClosedEarly, "silent-connection", Same),
+    ("busyboxtelnet-filtered.txt", P::BusyboxTelnet, Timeout, "timeout-scope", Same),
+    ("busyboxtelnet-noroute.txt", P::BusyboxTelnet, NoRouteToHost, "no-route", Same),
+    ("busyboxtelnet-open.txt", P::BusyboxTelnet, OpenGreetingOnly, "greeting-check", Same),
+    ("busyboxtelnet-reject554.txt", P::BusyboxTelnet, GreetingRefused, "ip-reputation", Same),
+    ("busyboxtelnet-unreachable.txt", P::BusyboxTelnet, NetworkUnreachable, "no-route", Same),
+    // ---- inetutils telnet: more failure kinds, and the kernel's own timeout.
+    ("telnet-earlyclose.txt", P::InetutilsTelnet, ClosedEarly, "silent-connection", Same),
+    ("telnet-open2525.txt", P::InetutilsTelnet, OpenGreetingOnly, "other-ports", Same),
+    ("telnet-prohibited.txt", P::InetutilsTelnet, NoRouteToHost, "no-route", Same),
+    ("telnet-reject421.txt", P::InetutilsTelnet, GreetingRefused, "remote-temporary-failure", Same),
+    ("telnet-timedout.txt", P::InetutilsTelnet, Timeout, "timeout-scope", Same),
+    // ---- socat, plain (prints nothing when the server hangs up) and with -d -d.
+    ("socat-closed.txt", P::Socat, Refused, "refused-scope", Same),
+    ("socat-dns.txt", P::Socat, DnsFailure, "dns-lookup-failed", Same),
+    ("socat-earlyclose.txt", P::Socat, CantTell, "how-to-test", Same),
+    ("socat-filtered.txt", P::Socat, Timeout, "timeout-scope", Same),
+    ("socat-noroute.txt", P::Socat, NoRouteToHost, "no-route", Same),
+    ("socat-open.txt", P::Socat, OpenGreetingOnly, "greeting-check", Same),
+    ("socat-unreachable.txt", P::Socat, NetworkUnreachable, "no-route", Same),
+    ("socat-v-earlyclose.txt", P::Socat, ClosedEarly, "silent-connection", Same),
+    ("socat-v-open.txt", P::Socat, OpenGreetingOnly, "greeting-check", Same),
+    // ---- curl telnet://.
+    ("curltelnet-closed.txt", P::CurlTelnet, Refused, "refused-scope", Same),
+    ("curltelnet-dns.txt", P::CurlTelnet, DnsFailure, "dns-lookup-failed", Same),
+    ("curltelnet-earlyclose.txt", P::CurlTelnet, NoGreeting, "silent-wait", Same),
+    ("curltelnet-filtered.txt", P::CurlTelnet, Timeout, "timeout-scope", Same),
+    ("curltelnet-noroute.txt", P::CurlTelnet, NoRouteToHost, "no-route", Same),
+    ("curltelnet-open.txt", P::CurlTelnet, OpenGreetingOnly, "greeting-check", Same),
+    ("curltelnet-open2525.txt", P::CurlTelnet, OpenGreetingOnly, "other-ports", Same),
+    ("curltelnet-unreachable.txt", P::CurlTelnet, NetworkUnreachable, "no-route", Same),
+    // ---- curl smtp:// (-v; --ssl-reqd; without -v only the HELP reply is printed).
+    ("curlsmtp-closed.txt", P::CurlSmtp, Refused, "refused-scope", Same),
+    ("curlsmtp-dns.txt", P::CurlSmtp, DnsFailure, "dns-lookup-failed", Same),
+    ("curlsmtp-earlyclose.txt", P::CurlSmtp, ClosedEarly, "silent-connection", Same),
+    ("curlsmtp-filtered.txt", P::CurlSmtp, Timeout, "timeout-scope", Same),
+    ("curlsmtp-open.txt", P::CurlSmtp, OpenStartTls, "greeting-check", Same),
+    ("curlsmtp-open2525.txt", P::CurlSmtp, OpenStartTls, "other-ports", Same),
+    ("curlsmtp-quiet-open.txt", P::CurlSmtp, OpenUnseen, "greeting-check", Same),
+    ("curlsmtp-reject421.txt", P::CurlSmtp, GreetingRefused, "remote-temporary-failure", Same),
+    ("curlsmtp-reject554.txt", P::CurlSmtp, GreetingRefused, "ip-reputation", Same),
+    ("curlsmtp-silent.txt", P::CurlSmtp, GreetingTimeout, "silent-wait", Same),
+    ("curlsmtp-tls-badtls.txt", P::CurlSmtp, TlsFailed, "tls-handshake-failed", Same),
+    ("curlsmtp-tls-nostarttls.txt", P::CurlSmtp, NoStartTls, "no-starttls", Same),
+    ("curlsmtp-tls-open.txt", P::CurlSmtp, OpenStartTls, "greeting-check", Same),
+    ("curlsmtp-unreachable.txt", P::CurlSmtp, NetworkUnreachable, "no-route", Same),
+    // ---- bash /dev/tcp: prints nothing when it connects and no line comes, or when it is killed.
+    ("devtcp-closed.txt", P::BashDevTcp, Refused, "refused-scope", Same),
+    ("devtcp-dns.txt", P::BashDevTcp, DnsFailure, "dns-lookup-failed", Same),
+    ("devtcp-earlyclose.txt", P::BashDevTcp, CantTell, "how-to-test", Same),
+    ("devtcp-filtered.txt", P::BashDevTcp, Timeout, "timeout-scope", Same),
+    ("devtcp-killed-filtered.txt", P::BashDevTcp, CantTell, "how-to-test", Same),
+    ("devtcp-noroute.txt", P::BashDevTcp, NoRouteToHost, "no-route", Same),
+    ("devtcp-open.txt", P::BashDevTcp, OpenGreetingOnly, "greeting-check", Same),
+    ("devtcp-open2525.txt", P::BashDevTcp, OpenGreetingOnly, "other-ports", Same),
+    ("devtcp-prohibited.txt", P::BashDevTcp, NoRouteToHost, "no-route", Same),
+    ("devtcp-unreachable.txt", P::BashDevTcp, NetworkUnreachable, "no-route", Same),
+    // ---- Python smtplib: results, debug output and tracebacks.
+    ("smtplib-badtls.txt", P::PythonSmtplib, TlsFailed, "tls-handshake-failed", Same),
+    ("smtplib-closed.txt", P::PythonSmtplib, Refused, "refused-scope", Same),
+    ("smtplib-debug-open.txt", P::PythonSmtplib, OpenStartTls, "greeting-check", Same),
+    ("smtplib-debug-reject554.txt", P::PythonSmtplib, GreetingRefused, "ip-reputation", Same),
+    ("smtplib-dns.txt", P::PythonSmtplib, DnsFailure, "dns-lookup-failed", Same),
+    ("smtplib-earlyclose.txt", P::PythonSmtplib, ClosedEarly, "silent-connection", Same),
+    ("smtplib-filtered.txt", P::PythonSmtplib, Timeout, "timeout-scope", Same),
+    ("smtplib-noroute.txt", P::PythonSmtplib, NoRouteToHost, "no-route", Same),
+    ("smtplib-nostarttls.txt", P::PythonSmtplib, NoStartTls, "no-starttls", Same),
+    ("smtplib-open.txt", P::PythonSmtplib, OpenStartTls, "greeting-check", Same),
+    ("smtplib-open2525.txt", P::PythonSmtplib, OpenStartTls, "other-ports", Same),
+    ("smtplib-reject421.txt", P::PythonSmtplib, GreetingRefused, "remote-temporary-failure", Same),
+    ("smtplib-reject554.txt", P::PythonSmtplib, GreetingRefused, "ip-reputation", Same),
+    ("smtplib-silent.txt", P::PythonSmtplib, GreetingTimeout, "silent-wait", Same),
+    ("smtplib-unreachable.txt", P::PythonSmtplib, NetworkUnreachable, "no-route", Same),
+    // ---- openssl s_client: more -starttls cases and straight TLS (-connect only).
+    ("openssl-direct-closed.txt", P::OpensslSClient, Refused, "refused-scope", Same),
+    ("openssl-direct-filtered.txt", P::OpensslSClient, Timeout, "timeout-scope", Same),
+    ("openssl-direct-plain25.txt", P::OpensslSClient, TlsOnPlainPort, "tls-handshake-failed", Is(TlsFailed)),
+    ("openssl-direct-smtps.txt", P::OpensslSClient, CertificateProblem, "certificate-problem", Same),
+    ("openssl-earlyclose.txt", P::OpensslSClient, ClosedEarly, "silent-connection", Same),
+    ("openssl-open2525.txt", P::OpensslSClient, CertificateProblem, "certificate-problem", Same),
+    ("openssl-prohibited.txt", P::OpensslSClient, NoRouteToHost, "no-route", Same),
+    ("openssl-reject421.txt", P::OpensslSClient, CantTell, "how-to-test", Same),
+    // ---- nmap --reason.
+    ("nmap-reason-closed.txt", P::Nmap, Refused, "refused-scope", Same),
+    ("nmap-reason-filtered.txt", P::Nmap, Timeout, "timeout-scope", Same),
+    ("nmap-reason-filtered2525.txt", P::Nmap, Timeout, "other-ports", Same),
+    ("nmap-reason-noroute.txt", P::Nmap, NoRouteToHost, "no-route", Same),
+    ("nmap-reason-open.txt", P::Nmap, OpenUnseen, "greeting-check", Same),
+    ("nmap-reason-open2525.txt", P::Nmap, OpenUnseen, "other-ports", Same),
+    ("nmap-reason-prohibited.txt", P::Nmap, Prohibited, "no-route", Same),
+    // ---- swaks: more failure kinds; "Bad hostname" is a DNS failure.
+    ("swaks-earlyclose.txt", P::Swaks, ClosedEarly, "silent-connection", Same),
+    ("swaks-nxdomain.txt", P::Swaks, DnsFailure, "dns-lookup-failed", Same),
+    ("swaks-open2525.txt", P::Swaks, OpenStartTls, "other-ports", Same),
+    ("swaks-prohibited.txt", P::Swaks, ConnectFailed, "timeout-scope", Same),
+    ("swaks-reject421.txt", P::Swaks, GreetingRefused, "remote-temporary-failure", Same),
+    ("swaks-silent.txt", P::Swaks, GreetingTimeout, "silent-wait", Same),
+    // ---- Postfix log lines (one message each).
+    ("postfix-dns.txt", P::PostfixLog, DnsFailure, "dns-lookup-failed", Same),
+    ("postfix-earlyclose.txt", P::PostfixLog, ClosedEarly, "silent-connection", Same),
+    ("postfix-noroute.txt", P::PostfixLog, NoRouteToHost, "no-route", Same),
+    ("postfix-nostarttls.txt", P::PostfixLog, Delivered, "connection-works", Same),
+    ("postfix-prohibited.txt", P::PostfixLog, NoRouteToHost, "no-route", Same),
+    ("postfix-refused.txt", P::PostfixLog, Refused, "refused-scope", Same),
+    ("postfix-reject421.txt", P::PostfixLog, GreetingRefused, "remote-temporary-failure", Same),
+    ("postfix-reject554.txt", P::PostfixLog, GreetingRefused, "ip-reputation", Same),
+    ("postfix-sent.txt", P::PostfixLog, Delivered, "connection-works", Same),
+    ("postfix-silent.txt", P::PostfixLog, GreetingTimeout, "silent-wait", Same),
+    ("postfix-timeout.txt", P::PostfixLog, Timeout, "timeout-scope", Same),
+    ("postfix-unreachable.txt", P::PostfixLog, NetworkUnreachable, "no-route", Same),
+    // ---- Exim log lines; "SMTP timeout after initial connection" is logged for a dropped SYN and for a silent server alike.
+    ("exim-dns.txt", P::EximLog, DnsFailure, "dns-lookup-failed", Same),
+    ("exim-earlyclose.txt", P::EximLog, ClosedEarly, "silent-connection", Same),
+    ("exim-noroute.txt", P::EximLog, NoRouteToHost, "no-route", Same),
+    ("exim-refused.txt", P::EximLog, Refused, "refused-scope", Same),
+    ("exim-reject554.txt", P::EximLog, GreetingRefused, "ip-reputation", Same),
+    ("exim-retrywait.txt", P::EximLog, CantTell, "deferred-why", Same),
+    ("exim-sent.txt", P::EximLog, Delivered, "connection-works", Same),
+    ("exim-silent.txt", P::EximLog, CantTell, "timeout-scope", Same),
+    ("exim-timeout.txt", P::EximLog, CantTell, "timeout-scope", Same),
+    ("exim-unreachable.txt", P::EximLog, NetworkUnreachable, "no-route", Same),
+    // ---- OpenSMTPD log lines.
+    ("opensmtpd-earlyclose.txt", P::OpensmtpdLog, ClosedEarly, "silent-connection", Same),
+    ("opensmtpd-noroute.txt", P::OpensmtpdLog, NoRouteToHost, "no-route", Same),
+    ("opensmtpd-refused.txt", P::OpensmtpdLog, Refused, "refused-scope", Same),
+    ("opensmtpd-reject554.txt", P::OpensmtpdLog, GreetingRefused, "ip-reputation", Same),
+    ("opensmtpd-sent.txt", P::OpensmtpdLog, Delivered, "connection-works", Same),
+    ("opensmtpd-silent.txt", P::OpensmtpdLog, ClosedEarly, "silent-connection", Same),
+    ("opensmtpd-timeout.txt", P::OpensmtpdLog, Timeout, "timeout-scope", Same),
+    ("opensmtpd-unreachable.txt", P::OpensmtpdLog, NetworkUnreachable, "no-route", Same),
 ];
 
 fn capture(file: &str) -> String {
@@ -413,9 +587,138 @@ fn two_different_captures_pasted_together_are_two_cases() {
 
 #[test]
 fn the_same_capture_pasted_twice_is_one_case() {
-    for file in ["nc-closed.txt", "telnet-open.txt"] {
+    for file in [
+        "nc-closed.txt",
+        "telnet-open.txt",
+        "postfix-timeout.txt",
+        "exim-refused.txt",
+    ] {
         let text = format!("{}\n{}", capture(file), capture(file));
         let paste = read_paste(&text);
         assert_eq!(paste.cases.len(), 1, "{file}: {:?}", paste.cases);
     }
+}
+
+#[test]
+fn log_lines_of_different_deliveries_are_different_cases() {
+    let text = format!(
+        "{}\n{}\n{}",
+        without_command(&capture("postfix-timeout.txt")),
+        without_command(&capture("postfix-refused.txt")),
+        without_command(&capture("postfix-sent.txt")),
+    );
+    let paste = read_paste(&text);
+    let got: Vec<_> = paste
+        .cases
+        .iter()
+        .map(|c| kind(&c.outcome, c.detail))
+        .collect();
+    assert_eq!(got, [Timeout, Refused, Delivered]);
+    assert_eq!(paste.cases[0].host.as_deref(), Some("127.0.0.8"));
+    assert_eq!(paste.cases[1].host.as_deref(), Some("127.0.0.7"));
+    assert!(paste.summary().contains("3 different tests"));
+}
+
+#[test]
+fn exims_retry_line_joins_the_failure_it_repeats() {
+    let text = format!(
+        "{}\n{}",
+        without_command(&capture("exim-refused.txt")),
+        without_command(&capture("exim-retrywait.txt")),
+    );
+    let paste = read_paste(&text);
+    assert_eq!(paste.cases.len(), 1, "{:?}", paste.cases);
+    assert_eq!(paste.cases[0].outcome, Outcome::Refused);
+    assert!(paste.cases[0]
+        .evidence
+        .iter()
+        .any(|l| l.contains("retry time not reached")));
+    // Alone, the retry line says only that Exim did not try.
+    let alone = read_output(&capture("exim-retrywait.txt"));
+    assert_eq!(alone.outcome, Outcome::CantTell);
+    assert!(alone.advice.contains("earlier"), "{}", alone.advice);
+}
+
+/// The weak spots named in issue 15, each on its real capture.
+#[test]
+fn the_issues_weak_spots_read_right() {
+    // A curl SMTP transcript is quoted with its 220 greeting, not the 214 HELP reply.
+    match read_output(&capture("curlsmtp-open.txt")).outcome {
+        Outcome::Open {
+            greeting: Some(g), ..
+        } => assert_eq!(g.code, 220),
+        other => panic!("{other:?}"),
+    }
+    let quiet = read_output(&capture("curlsmtp-quiet-open.txt"));
+    assert!(!quiet.result().contains("214"), "{}", quiet.result());
+    // nc -zv succeeding is an open port, not a missing greeting.
+    for file in ["nc-z-open.txt", "nctrad-z-open.txt"] {
+        let r = read_output(&capture(file));
+        assert_eq!(kind(&r.outcome, r.detail), OpenZeroIo, "{file}");
+        assert!(!r.result().contains("no greeting arrived"), "{file}");
+    }
+    // nc to 2525 is about port 2525.
+    let r = read_output(&capture("nc-open2525.txt"));
+    assert_eq!(r.port, Some(2525));
+    assert!(
+        r.result().starts_with("open: port 2525 on 127.0.0.1"),
+        "{}",
+        r.result()
+    );
+    // swaks' "Bad hostname" is a DNS failure.
+    assert_eq!(
+        read_output(&capture("swaks-nxdomain.txt")).outcome,
+        Outcome::DnsFailure
+    );
+    // Ncat: TIMEOUT., curl's error 28 and smtplib's TimeoutError are timeouts.
+    for file in [
+        "ncat-filtered.txt",
+        "curlsmtp-filtered.txt",
+        "smtplib-filtered.txt",
+    ] {
+        assert_eq!(
+            read_output(&capture(file)).outcome,
+            Outcome::Timeout,
+            "{file}"
+        );
+    }
+    // Postfix's "lost connection ... while receiving the initial server greeting".
+    let r = read_output(&capture("postfix-earlyclose.txt"));
+    assert_eq!(kind(&r.outcome, r.detail), ClosedEarly);
+    // Windows SocketException codes.
+    for (file, outcome) in [
+        ("dotnet-handmade-timeout-10060.txt", Outcome::Timeout),
+        ("dotnet-handmade-refused.txt", Outcome::Refused),
+        ("dotnet-handmade-unreachable.txt", Outcome::NoRouteToHost),
+        ("dotnet-handmade-dns.txt", Outcome::DnsFailure),
+    ] {
+        assert_eq!(read_output(&capture(file)).outcome, outcome, "{file}");
+    }
+}
+
+#[test]
+fn a_terminal_session_with_several_commands_reads_each() {
+    let text = [
+        "nc-z-open.txt",
+        "ncat-filtered.txt",
+        "curlsmtp-reject554.txt",
+        "devtcp-killed-filtered.txt",
+    ]
+    .map(capture)
+    .join("\n");
+    let paste = read_paste(&text);
+    let got: Vec<_> = paste
+        .cases
+        .iter()
+        .map(|c| (c.program, kind(&c.outcome, c.detail)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some(P::NetcatOpenbsd), OpenZeroIo),
+            (Some(P::Ncat), Timeout),
+            (Some(P::CurlSmtp), GreetingRefused),
+            (Some(P::BashDevTcp), CantTell),
+        ]
+    );
 }

@@ -24,7 +24,8 @@ pub use program::Program;
 
 use super::commands::Tool;
 use program::{
-    command_of, is_windows_prompt, parse_command, program_of_line, traditional_nc, CommandLine,
+    command_of, is_windows_prompt, log_key, parse_command, program_of_line, traditional_nc,
+    CommandLine,
 };
 
 /// An SMTP greeting: the server's first reply (RFC 5321 section 4.2 for the
@@ -135,6 +136,12 @@ pub enum Detail {
     FilteredNoReason,
     /// Exim did not try: the host's retry time was not reached.
     RetryNotReached,
+    /// A timeout that the output does not place before or after the
+    /// connection opened (Exim's "SMTP timeout after initial connection").
+    TimeoutBeforeGreeting,
+    /// The server said something and hung up, and the tool hides what
+    /// (`openssl s_client`, as after a 421 or 554 greeting).
+    GreetingHidden,
     /// The tool printed nothing that shows a result.
     NothingPrinted,
     /// One test shows two contradicting results (several addresses tried).
@@ -339,8 +346,11 @@ impl Reading {
             (Outcome::NoRouteToHost, Some(Detail::AdminProhibited)) => format!(
                 "rejected: a firewall answered \u{201c}administratively prohibited\u{201d} for {at}"
             ),
-            (Outcome::NoRouteToHost, _) => format!(
+            (Outcome::NoRouteToHost, Some(Detail::HostUnreachable)) => format!(
                 "no route to host: a router or firewall answered \u{201c}host unreachable\u{201d} for {at}"
+            ),
+            (Outcome::NoRouteToHost, _) => format!(
+                "no route to host: {at} was answered with an ICMP error (host unreachable, or administratively prohibited by a firewall)"
             ),
             (Outcome::DnsFailure, _) => match self.port {
                 Some(p) => format!("the host name {host} did not resolve, so port {p} was never tried"),
@@ -352,6 +362,12 @@ impl Reading {
             (Outcome::CantTell, Some(Detail::RetryNotReached)) => {
                 format!("can't tell: the mail server did not try {at} this time")
             }
+            (Outcome::CantTell, Some(Detail::TimeoutBeforeGreeting)) => format!(
+                "can't tell: {at} timed out, before or after the connection opened; the log does not say which"
+            ),
+            (Outcome::CantTell, Some(Detail::GreetingHidden)) => format!(
+                "can't tell: {at} connects, and the server hung up after a reply that openssl does not show"
+            ),
             (Outcome::CantTell, Some(Detail::Contradicting)) => {
                 format!("can't tell: the output shows contradicting results for {at}")
             }
@@ -390,7 +406,6 @@ fn is_start(line: &str) -> bool {
         || line.starts_with("*   Trying")
         || line.starts_with("Connecting To ")
         || line.starts_with("CONNECTED(")
-        || line.starts_with("Traceback (most recent call last)")
 }
 
 /// Splits the lines into tests: at each typed command line, at each line
@@ -407,6 +422,9 @@ fn segments<'l>(lines: &[&'l str]) -> Vec<Segment<'l>> {
     // host they name) and whether a connection was made.
     let mut fails: Vec<Option<String>> = Vec::new();
     let mut connected = false;
+    // The log and the delivery (queue id, message id or host) the current
+    // segment's log lines belong to.
+    let mut log: Option<(Program, Option<String>)> = None;
     for &line in lines {
         if let Some(cmd) = command_of(line) {
             if let Some(mut parsed) = parse_command(cmd) {
@@ -458,9 +476,36 @@ fn segments<'l>(lines: &[&'l str]) -> Vec<Segment<'l>> {
                 continue;
             }
         }
-        let is_log = program_of_line(line).is_some_and(Program::is_log);
-        let sig = signal(program_of_line(line), line);
+        let line_program = program_of_line(line);
+        let sig = signal(line_program, line);
         let host = endpoint(line).0;
+        // A mail log's line starts a new case when it belongs to another
+        // delivery than the lines before it.
+        let is_log = match line_program.filter(|p| p.is_log()) {
+            Some(p) => {
+                let key = log_key(p, line)
+                    .or_else(|| (p == Program::OpensmtpdLog).then(|| host.clone()).flatten());
+                let new_delivery = match &mut log {
+                    Some((lp, lk)) if *lp == p => match (lk.as_ref(), key.as_ref()) {
+                        (Some(a), Some(b)) => a != b,
+                        (None, Some(_)) => {
+                            *lk = key.clone();
+                            false
+                        }
+                        _ => false,
+                    },
+                    _ => true,
+                };
+                if new_delivery {
+                    log = Some((p, key));
+                }
+                new_delivery
+            }
+            None => {
+                log = None;
+                false
+            }
+        };
         // A connection after a failed attempt, or a failure naming another
         // host than an earlier failure, is another attempt (nc and telnet
         // try each address of a name in turn).
@@ -534,6 +579,8 @@ enum Sig {
     Delivered,
     /// Exim's "retry time not reached".
     Retry,
+    /// A timeout that may be before or after the connection opened.
+    AmbiguousTimeout,
     /// A line that belongs to a tool's output but shows nothing.
     Noise,
 }
@@ -578,6 +625,10 @@ fn winsock(line: &str, code: u16) -> bool {
 /// A failure to connect, from the words every tool shares (the system's
 /// error strings) and from the tools' own wording.
 fn failure(line: &str) -> Option<Sig> {
+    if has(line, "inverse host lookup failed") {
+        // Traditional netcat's reverse lookup of the address: not a failure.
+        return Some(Sig::Noise);
+    }
     if DNS.iter().any(|n| has(line, n)) || has(line, "forward host lookup failed") {
         return Some(Sig::Fail(Outcome::DnsFailure, None));
     }
@@ -606,6 +657,7 @@ fn failure(line: &str) -> Option<Sig> {
     }
     if has(line, "timed out")
         || has(line, "timeout was reached")
+        || has(line, "connection timeout")
         || has(line, "errno=110")
         || line.starts_with("Ncat: TIMEOUT")
         || has(line, "did not properly respond after a period of time")
@@ -619,6 +671,10 @@ fn failure(line: &str) -> Option<Sig> {
 
 /// Whether a line says the peer closed or reset the connection.
 fn closed(line: &str) -> bool {
+    // socat -d -d: "socket 2 (fd 5) is at EOF" is the TCP side hanging up.
+    if line.contains("socat[") && line.contains("socket 2") && has(line, "is at eof") {
+        return true;
+    }
     [
         "connection reset by peer",
         "broken pipe",
@@ -633,6 +689,9 @@ fn closed(line: &str) -> bool {
         "smtpserverdisconnected",
         "unexpected eof",
         "connection to host lost",
+        "connection closed unexpectedly",
+        // curl, when the server hangs up before its first reply.
+        "response reading failed",
     ]
     .iter()
     .any(|n| has(line, n))
@@ -699,11 +758,23 @@ fn reply_after(line: &str, marker: &str) -> Option<(u16, String)> {
 
 /// What one line says, given the program that printed it.
 fn signal(program: Option<Program>, line: &str) -> Option<Sig> {
+    // A Python traceback's source lines repeat what the exception line says.
+    if line.starts_with("raise ")
+        || line.starts_with("File \"")
+        || (!line.is_empty() && line.bytes().all(|b| b == b'^'))
+    {
+        return Some(Sig::Noise);
+    }
     // Mail logs: the greeting-stage phrases first, since they also say
     // "timed out" or "refused".
     if has(line, "initial server greeting") || has(line, "after initial connection") {
         if let Some((code, text)) = reply_after(line, "after initial connection: ") {
             return Some(Sig::Greeted(code, text));
+        }
+        if has(line, "smtp timeout after initial connection") {
+            // Exim (with TCP Fast Open, its default) logs this both when the
+            // connection never opened and when the server stayed silent.
+            return Some(Sig::AmbiguousTimeout);
         }
         if has(line, "timed out") || has(line, "smtp timeout") {
             return Some(Sig::ReadTimeout);
@@ -721,7 +792,16 @@ fn signal(program: Option<Program>, line: &str) -> Option<Sig> {
     if has(line, "retry time not reached") {
         return Some(Sig::Retry);
     }
-    if has(line, "status=sent") || (line.contains(" => ") && line.contains(" C=\"250")) {
+    if let Some((code, text)) = reply_after(line, "BANNER rejected: ") {
+        return Some(Sig::Greeted(code, text));
+    }
+    if line.contains(" mta connected") {
+        return Some(Sig::Connected);
+    }
+    if has(line, "status=sent")
+        || (line.contains(" => ") && line.contains(" C=\"250"))
+        || line.contains("result=\"Ok\"")
+    {
         return Some(Sig::Delivered);
     }
     // Python: smtplib's exceptions name the greeting and STARTTLS.
@@ -824,7 +904,8 @@ fn signal(program: Option<Program>, line: &str) -> Option<Sig> {
         || line.starts_with("Ncat: Connected to ")
         || line.starts_with("* Connected to ")
         || line.starts_with("CONNECTED(")
-        || (line.starts_with("socat[") && has(line, "successfully connected"))
+        || (line.contains("socat[")
+            && (has(line, "successfully connected") || has(line, "starting data transfer loop")))
         || (line.starts_with("TcpTestSucceeded") && has(line, "true"))
         || (line.starts_with("Connected") && line.ends_with(": True"))
     {
@@ -884,9 +965,13 @@ impl Case {
         if next.detail == Some(Detail::RetryNotReached) && self.outcome != Outcome::CantTell {
             return true;
         }
+        let readable_doubt = matches!(
+            self.detail,
+            Some(Detail::TimeoutBeforeGreeting | Detail::RetryNotReached)
+        );
         std::mem::discriminant(&self.outcome) == std::mem::discriminant(&next.outcome)
             && self.detail == next.detail
-            && self.outcome != Outcome::CantTell
+            && (self.outcome != Outcome::CantTell || readable_doubt)
     }
 
     fn into_reading(self) -> Reading {
@@ -995,6 +1080,33 @@ fn endpoint(line: &str) -> (Option<String>, Option<u16>) {
     if let Some((addr, port, _)) = traditional_nc(line) {
         return (Some(addr), Some(port));
     }
+    // OpenSMTPD: "mta connecting address=smtp://127.0.0.8:25 host=...".
+    if let Some(w) = word_after("address=smtp://") {
+        return program::split_host_port(w);
+    }
+    // Exim: "H=[127.0.0.7]" or "H=mx.example.org [192.0.2.1]".
+    if let Some(w) = word_after(" H=") {
+        let w = w.trim_matches(['[', ']', ':']);
+        if !w.is_empty() {
+            return (Some(w.to_owned()), None);
+        }
+    }
+    // The recipient's domain: Postfix "to=<a@domain>", Exim "** a@domain:".
+    let recipient = line
+        .find("to=<")
+        .map(|i| &line[i + 4..])
+        .and_then(|r| r.split('>').next())
+        .or_else(|| {
+            ["** ", "== ", "-> ", "=> "]
+                .iter()
+                .find_map(|m| word_after(m).filter(|w| w.contains('@')))
+        });
+    if let Some(domain) = recipient.and_then(|r| r.rsplit_once('@')).map(|(_, d)| d) {
+        let domain = domain.trim_end_matches(':').trim_matches(['[', ']']);
+        if !domain.is_empty() {
+            return (Some(domain.to_owned()), None);
+        }
+    }
     if line.starts_with("Connection to ") && line.ends_with("succeeded!") {
         let mut w = line.split_whitespace().skip(2);
         let host = w.next().map(str::to_owned);
@@ -1022,7 +1134,7 @@ fn endpoint(line: &str) -> (Option<String>, Option<u16>) {
             .map(str::to_owned);
         return (host, num_after(" port "));
     }
-    if line.starts_with("socat[") {
+    if line.contains("socat[") {
         if let Some(i) = line.find("AF=") {
             let spec = line[i..].split_whitespace().nth(1).unwrap_or("");
             return program::split_host_port(spec.trim_end_matches([',', ')']));
@@ -1167,6 +1279,15 @@ fn decide<'l>(
         .map(|(_, l)| *l)
         .collect();
 
+    if let Some((_, l)) = sigs.iter().find(|(s, _)| *s == Sig::AmbiguousTimeout) {
+        let ev = sigs
+            .iter()
+            .filter(|(s, _)| matches!(s, Sig::AmbiguousTimeout | Sig::Fail(Outcome::Timeout, _)))
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>();
+        let ev = if ev.is_empty() { vec![*l] } else { ev };
+        return (Outcome::CantTell, Some(Detail::TimeoutBeforeGreeting), ev);
+    }
     if !failures.is_empty() {
         let first = &failures[0];
         let contradicting = failures.iter().any(|(o, _, _)| *o != first.0);
@@ -1194,6 +1315,9 @@ fn decide<'l>(
     }
 
     if program == Some(Program::OpensslSClient) {
+        if let Some(r) = openssl_hangup(lines) {
+            return r;
+        }
         if let Some((o, ev)) = read_openssl(lines) {
             let direct = command.is_some_and(|c| !c.starttls);
             let d = match &o {
@@ -1409,6 +1533,37 @@ fn icmp_detail(outcome: &Outcome, lines: &[&str]) -> Option<Detail> {
     None
 }
 
+/// `openssl s_client` whose server hung up (`write:errno=32`, a broken
+/// pipe) before TLS: openssl hides what the server said, but counts it.
+fn openssl_hangup<'l>(lines: &[&'l str]) -> Option<(Outcome, Option<Detail>, Vec<&'l str>)> {
+    let hangup = lines
+        .iter()
+        .copied()
+        .find(|l| l.starts_with("write:errno=32") || l.starts_with("write:errno=104"))?;
+    let read = lines.iter().copied().find_map(|l| {
+        let rest = l.strip_prefix("SSL handshake has read ")?;
+        let n: u64 = rest.split_whitespace().next()?.parse().ok()?;
+        Some((n, l))
+    });
+    let mut ev: Vec<&'l str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("CONNECTED("))
+        .collect();
+    ev.push(hangup);
+    match read {
+        Some((0, l)) => {
+            ev.push(l);
+            Some((Outcome::NoGreeting, Some(Detail::ClosedBeforeGreeting), ev))
+        }
+        Some((_, l)) => {
+            ev.push(l);
+            Some((Outcome::CantTell, Some(Detail::GreetingHidden), ev))
+        }
+        None => Some((Outcome::CantTell, Some(Detail::GreetingHidden), ev)),
+    }
+}
+
 /// Reads the TLS part of `openssl s_client` output.
 fn read_openssl<'l>(output: &[&'l str]) -> Option<(Outcome, Vec<&'l str>)> {
     let find = |p: &dyn Fn(&str) -> bool| output.iter().copied().find(|l| p(l));
@@ -1545,6 +1700,10 @@ fn guide(case: &Case) -> (&'static str, String) {
             "tls-handshake-failed",
             format!("{port_name} is open, but the TLS handshake failed."),
         ),
+        (Outcome::NoStartTls, _) if program == Some(Program::OpensslSClient) => (
+            "no-starttls",
+            format!("{port_name} is open, but the server did not offer STARTTLS. openssl hides the greeting and the EHLO reply, and a server that refuses you at the greeting looks the same: run nc -v -w 10 HOST {} to see them.", port.unwrap_or(25)),
+        ),
         (Outcome::NoStartTls, _) => (
             "no-starttls",
             format!("{port_name} is open, but the server did not offer STARTTLS."),
@@ -1600,6 +1759,14 @@ fn guide(case: &Case) -> (&'static str, String) {
         (Outcome::CantTell, Some(Detail::RetryNotReached)) => (
             "deferred-why",
             "Exim did not try this host now because an earlier attempt failed: find that earlier line for the same host (it says timed out, refused, ...), or run exinext with the domain.".to_owned(),
+        ),
+        (Outcome::CantTell, Some(Detail::TimeoutBeforeGreeting)) => (
+            "timeout-scope",
+            format!("Exim logs \u{201c}SMTP timeout after initial connection\u{201d} both when the connection never opens and when the server never greets. Run nc -v -w 10 HOST {} on this server: a timeout there is a blocked port, a connection without a greeting a silent server.", port.unwrap_or(25)),
+        ),
+        (Outcome::CantTell, Some(Detail::GreetingHidden)) => (
+            "how-to-test",
+            format!("openssl hides the greeting, and the server hung up after it, as servers do after a 421 or 554 greeting: run nc -v -w 10 HOST {} to see what it says.", port.unwrap_or(25)),
         ),
         (Outcome::CantTell, Some(Detail::Contradicting)) => (
             "how-to-test",
@@ -1742,6 +1909,8 @@ mod tests {
             Some(Detail::TlsOnPlainPort),
             Some(Detail::FilteredNoReason),
             Some(Detail::RetryNotReached),
+            Some(Detail::TimeoutBeforeGreeting),
+            Some(Detail::GreetingHidden),
             Some(Detail::NothingPrinted),
             Some(Detail::Contradicting),
             Some(Detail::SeveralCases(2)),

@@ -603,7 +603,7 @@ fn dotnet(cmd: &str) -> CommandLine {
 
 /// A word that looks like an Exim message id: `1tH8Qx-0006Ns-2V` (4.96) or
 /// `1tH8Qx-00000006Ns-2VAB` (4.97 and later).
-fn is_exim_id(w: &str) -> bool {
+pub(crate) fn is_exim_id(w: &str) -> bool {
     let parts: Vec<&str> = w.split('-').collect();
     parts.len() == 3
         && parts[0].len() == 6
@@ -612,6 +612,42 @@ fn is_exim_id(w: &str) -> bool {
         && parts
             .iter()
             .all(|p| p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// An OpenSMTPD log line: syslog's `smtpd[PID]: ` or none, then a 16-digit
+/// hexadecimal session id and `mta` or `smtp`, or its `smtp-out:` notes.
+fn is_opensmtpd(l: &str) -> bool {
+    let body = match l.find(" smtpd[") {
+        Some(i) => l[i..].split_once("]: ").map_or("", |(_, b)| b),
+        None => l,
+    };
+    if body.starts_with("smtp-out: ") {
+        return true;
+    }
+    let mut w = body.split_whitespace();
+    let id = w.next().unwrap_or("");
+    id.len() == 16
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && matches!(w.next(), Some("mta" | "smtp"))
+}
+
+/// What ties a mail log's lines to one delivery: Postfix's queue id, Exim's
+/// message id, or for OpenSMTPD (whose sessions change between lines) the
+/// destination host.
+pub(crate) fn log_key(program: Program, line: &str) -> Option<String> {
+    match program {
+        Program::PostfixLog => {
+            let (_, rest) = line.split_once("]: ")?;
+            let id = rest.split_whitespace().next()?.strip_suffix(':')?;
+            (id.len() >= 8 && id.bytes().all(|b| b.is_ascii_alphanumeric())).then(|| id.to_owned())
+        }
+        Program::EximLog => line
+            .split_whitespace()
+            .take(4)
+            .find(|w| is_exim_id(w))
+            .map(str::to_owned),
+        _ => None,
+    }
 }
 
 /// Recognises the program from one output line, if the line is distinctive.
@@ -623,7 +659,7 @@ pub(crate) fn program_of_line(line: &str) -> Option<Program> {
     if l.contains("postfix/") && l.contains("]: ") {
         return Some(Program::PostfixLog);
     }
-    if l.contains(" smtpd[") && (l.contains(" mta ") || l.contains(" smtp ")) {
+    if is_opensmtpd(l) {
         return Some(Program::OpensmtpdLog);
     }
     if l.split_whitespace().take(4).any(is_exim_id) || l.contains("retry time not reached") {
@@ -667,7 +703,8 @@ pub(crate) fn program_of_line(line: &str) -> Option<Program> {
     {
         return Some(Program::OpensslSClient);
     }
-    if l.starts_with("socat[") {
+    // socat prefixes its messages with a date: `2026/11/29 20:03:54 socat[20848] E ...`.
+    if l.starts_with("socat[") || l.contains(" socat[") {
         return Some(Program::Socat);
     }
     if l.starts_with("curl: (") || l.starts_with("* Connected to ") || l.starts_with("*   Trying ")
@@ -688,7 +725,10 @@ pub(crate) fn program_of_line(line: &str) -> Option<Program> {
     if l.starts_with("Connecting To ") || l.starts_with("Could not open connection to the host") {
         return Some(Program::WindowsTelnet);
     }
-    if l.starts_with("telnet: can't connect to remote host") || l.starts_with("telnet: bad address")
+    // BusyBox telnet prints inetutils' lines without the final full stop.
+    if l.starts_with("telnet: can't connect to remote host")
+        || l.starts_with("telnet: bad address")
+        || l == "Connection closed by foreign host"
     {
         return Some(Program::BusyboxTelnet);
     }
@@ -702,7 +742,7 @@ pub(crate) fn program_of_line(line: &str) -> Option<Program> {
         || l.starts_with("telnet: Unable to connect")
         || l.starts_with("telnet: connect to address")
         || l.starts_with("telnet: could not resolve")
-        || l.starts_with("Connection closed by foreign host")
+        || l == "Connection closed by foreign host."
         || l.starts_with("Server lookup failure:")
     {
         return Some(Program::InetutilsTelnet);
