@@ -1465,8 +1465,9 @@ fn decide<'l>(
             vec![l],
         );
     }
-    if let Some(&(_, _, raw)) = replies.first() {
-        // A 214 or 250 answer: a server spoke, so it greeted; not shown.
+    if let Some(&(_, _, raw)) = replies.first().filter(|_| program.is_some()) {
+        // A 214 or 250 answer from a known tool: a server spoke, so it
+        // greeted; the greeting is not shown.
         let mut ev = connected.clone();
         ev.push(raw);
         return (
@@ -1827,7 +1828,12 @@ mod tests {
 
     #[test]
     fn empty_and_unknown_text_cannot_be_read() {
-        for text in ["", "   \n", "hello world\nsomething else"] {
+        for text in [
+            "",
+            "   \n",
+            "hello world\nsomething else",
+            "250 apples\n214 pears",
+        ] {
             let r = read_output(text);
             assert_eq!(r.outcome, Outcome::CantTell, "{text:?}");
             assert_eq!(r.tool, None);
@@ -2013,5 +2019,84 @@ mod tests {
             }
         );
         assert!(!r.result().contains("214"), "{}", r.result());
+    }
+
+    #[test]
+    fn each_address_a_tool_tried_is_a_case() {
+        let nc = "nc: connect to mx.example.org port 25 (tcp) failed: Network is unreachable\n\
+                  Connection to mx.example.org 25 port [tcp/smtp] succeeded!\n\
+                  220 mx.example.org ESMTP\n";
+        let telnet = "Trying 2001:db8::1...\n\
+                      telnet: connect to address 2001:db8::1: Network is unreachable\n\
+                      Trying 192.0.2.1...\n\
+                      Connected to mx.example.org.\n\
+                      Escape character is '^]'.\n\
+                      220 mx.example.org ESMTP\n";
+        for text in [nc, telnet] {
+            let paste = read_paste(text);
+            assert_eq!(paste.cases.len(), 2, "{text}");
+            assert_eq!(paste.cases[0].outcome, Outcome::NetworkUnreachable);
+            assert!(matches!(
+                paste.cases[1].outcome,
+                Outcome::Open {
+                    greeting: Some(_),
+                    ..
+                }
+            ));
+        }
+    }
+
+    #[test]
+    fn other_spellings_of_the_same_results() {
+        let cases: &[(&str, Option<Program>, Outcome, Option<u16>)] = &[
+            (
+                "2026-11-29T20:10:01.123456+00:00 relay postfix/smtp[123]: 4ABC123DEF: to=<a@example.org>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.1]:25: Connection timed out)",
+                Some(Program::PostfixLog),
+                Outcome::Timeout,
+                Some(25),
+            ),
+            (
+                "Nov 29 20:10:01 relay smtpd[123]: 439ed309d8155ab4 mta error reason=Connection timeout",
+                Some(Program::OpensmtpdLog),
+                Outcome::Timeout,
+                None,
+            ),
+            (
+                "Traceback (most recent call last):\n  File \"/usr/lib/python3.8/smtplib.py\", line 339, in connect\nsocket.timeout: timed out",
+                Some(Program::PythonSmtplib),
+                Outcome::Timeout,
+                None,
+            ),
+            (
+                "ConnectionRefusedError: [WinError 10061] No connection could be made because the target machine actively refused it",
+                None,
+                Outcome::Refused,
+                None,
+            ),
+            (
+                "PS C:\\> (New-Object System.Net.Sockets.TcpClient).ConnectAsync('192.0.2.1', 587).Wait(5000)\nFalse",
+                Some(Program::DotNetTcpClient),
+                Outcome::ConnectFailed,
+                Some(587),
+            ),
+        ];
+        for (text, program, outcome, port) in cases {
+            let r = read_output(text);
+            assert_eq!(
+                (r.program, &r.outcome, r.port),
+                (*program, outcome, *port),
+                "{text}"
+            );
+            assert!(!r.evidence.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn only_220_and_refusals_are_greetings() {
+        assert!(is_greeting_code(220));
+        assert!(is_greeting_code(421));
+        assert!(is_greeting_code(554));
+        assert!(!is_greeting_code(214));
+        assert!(!is_greeting_code(250));
     }
 }
