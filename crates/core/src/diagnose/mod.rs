@@ -15,5 +15,7 @@ pub mod tree;
 
 pub use commands::{Command, Destination, Family, Os, Tool, DESTINATIONS};
 pub use path::{path_to, walk, Path, PathError, Step, Walk};
-pub use reader::{read_output, Greeting, Outcome, Reading, StartTls};
+pub use reader::{
+    read_output, read_paste, Detail, Greeting, Outcome, Paste, Program, Reading, StartTls,
+};
 pub use tree::{validate, Answer, Node, OutlineNode, Question, Remedy, Tree, TreeError, Verdict};

@@ -1,16 +1,36 @@
 //! Reads what a connection test printed and says what it means.
 //!
-//! A visitor pastes the output of `nc`, `telnet`, `openssl s_client`,
-//! `swaks`, `nmap` or PowerShell's `Test-NetConnection`; [`read_output`]
-//! recognises the tool, classifies the result ([`Outcome`]), keeps the lines
-//! that show it ([`Reading::evidence`]) and names the decision-tree node the
-//! page should jump to. Patterns come from what these tools really print (the
-//! captures under `crates/core/tests/captures/`). When the text is empty,
-//! mixed (two tests pasted together) or unfamiliar, the answer is an honest
-//! [`Outcome::CantTell`] with what to try next, never a guess. This module
-//! reads text only: it runs no command and opens no connection.
+//! A visitor pastes the output of a test tool (`nc` in its flavours, `ncat`,
+//! `telnet`, `socat`, `curl`, bash's `/dev/tcp`, Python's `smtplib`, .NET's
+//! `TcpClient`, `Test-NetConnection`, `openssl s_client`, `swaks`, `nmap`) or
+//! lines from a mail server's log (Postfix, Exim, OpenSMTPD).
+//! [`read_paste`] splits the paste into the tests it holds (a typed command
+//! line and its output, or a log's lines about one destination, are one
+//! case), and reads each: which program printed it ([`Program`]), the host and
+//! port it tested, the result ([`Outcome`]), the lines that show it
+//! ([`Reading::evidence`]) and the decision-tree node to jump to.
+//! [`read_output`] gives one [`Reading`] for the whole paste.
+//!
+//! Patterns come from what these programs really print (the captures under
+//! `crates/core/tests/captures/`). When the text is empty, contradictory or
+//! unfamiliar, the answer is an honest [`Outcome::CantTell`] naming the
+//! output that would settle it, never a guess. The reading speaks about port
+//! 25 only when port 25 was tested. This module reads text only: it runs no
+//! command and opens no connection.
+
+mod classify;
+mod guide;
+mod lines;
+mod program;
+mod split;
+
+pub use program::Program;
 
 use super::commands::Tool;
+use classify::{classify, Case};
+#[cfg(test)]
+use classify::{greeting, is_greeting_code};
+use split::segments;
 
 /// An SMTP greeting: the server's first reply (RFC 5321 section 4.2 for the
 /// reply format, 4.3.1 for the greeting).
@@ -53,8 +73,8 @@ pub enum Outcome {
         /// The greeting.
         greeting: Greeting,
     },
-    /// The connection opened but no greeting arrived before the tool gave up:
-    /// a greet delay, postscreen, a tarpit or a silent middlebox.
+    /// The connection opened but no greeting arrived: the tool gave up
+    /// waiting, or the server hung up first (see [`Detail`]).
     NoGreeting,
     /// Connected and negotiated TLS after STARTTLS (RFC 3207), and the
     /// certificate verified.
@@ -68,19 +88,20 @@ pub enum Outcome {
         /// The verify error as the tool printed it.
         detail: String,
     },
-    /// STARTTLS was tried and the TLS handshake failed.
+    /// The TLS handshake failed.
     TlsFailed {
         /// The tool's error line, if any.
         detail: Option<String>,
     },
-    /// The server did not offer STARTTLS (`openssl s_client` says so
-    /// explicitly; for others see [`StartTls::NotOffered`]).
+    /// The server did not offer STARTTLS (`openssl s_client`, `curl
+    /// --ssl-reqd` and `smtplib` say so explicitly; for others see
+    /// [`StartTls::NotOffered`]).
     NoStartTls,
-    /// The connection attempt timed out or the port is filtered: packets
-    /// vanished on the way.
+    /// The connection attempt timed out: packets vanished on the way.
     Timeout,
     /// The connection failed and the tool does not say how
-    /// (`Test-NetConnection` reports timeouts and refusals alike).
+    /// (`Test-NetConnection`, Windows telnet and nmap's `filtered` report
+    /// timeouts and rejections alike).
     ConnectFailed,
     /// The tool was still waiting to connect when it was stopped.
     StillConnecting,
@@ -88,536 +109,285 @@ pub enum Outcome {
     Refused,
     /// The local machine has no route for that address family or network.
     NetworkUnreachable,
-    /// No route to the host, or a router or firewall answered "host unreachable".
+    /// No route to the host, or a router or firewall answered with an ICMP
+    /// "host unreachable" or "administratively prohibited".
     NoRouteToHost,
     /// The host name did not resolve.
     DnsFailure,
-    /// The output is empty, mixed or unfamiliar.
+    /// The output is empty, contradictory or unfamiliar.
     CantTell,
 }
 
-/// The reader's conclusion about one pasted output.
+/// What the output shows beyond the [`Outcome`]: how it happened, or why the
+/// reader could not tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The server closed the connection before sending a greeting.
+    ClosedBeforeGreeting,
+    /// The tool or mail server gave up waiting for the greeting.
+    GreetingTimedOut,
+    /// `nc -z` connected and closed at once, by design, without reading.
+    ZeroIo,
+    /// A mail server delivered the message over this connection.
+    Delivered,
+    /// A firewall answered with ICMP "administratively prohibited".
+    AdminProhibited,
+    /// A router or firewall answered with ICMP "host unreachable".
+    HostUnreachable,
+    /// TLS was started straight away on a port that expects plain SMTP first.
+    TlsOnPlainPort,
+    /// nmap's `filtered` without `--reason`: no answer or an ICMP rejection.
+    FilteredNoReason,
+    /// Exim did not try: the host's retry time was not reached.
+    RetryNotReached,
+    /// A timeout that the output does not place before or after the
+    /// connection opened (Exim's "SMTP timeout after initial connection").
+    TimeoutBeforeGreeting,
+    /// The server said something and hung up, and the tool hides what
+    /// (`openssl s_client`, as after a 421 or 554 greeting).
+    GreetingHidden,
+    /// The tool printed nothing that shows a result.
+    NothingPrinted,
+    /// One test shows two contradicting results (several addresses tried).
+    Contradicting,
+    /// The paste holds several different tests; [`read_paste`] reads each.
+    SeveralCases(usize),
+}
+
+/// The reader's conclusion about one test (one case of a paste).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reading {
-    /// The tool that printed it, or `None` when it cannot be recognised.
+    /// The page's tool family that printed it, when it is one of the six.
     pub tool: Option<Tool>,
+    /// The program or log that printed it, or `None` when not recognised.
+    pub program: Option<Program>,
     /// What the output shows.
     pub outcome: Outcome,
+    /// How it happened, or why it cannot be told, when the output says more.
+    pub detail: Option<Detail>,
+    /// The host the test dialled, as typed or printed.
+    pub host: Option<String>,
+    /// The port the test dialled, when the command or the output shows it.
+    pub port: Option<u16>,
     /// The lines that show it, trimmed, in the order they appeared.
     pub evidence: Vec<String>,
     /// The id of the decision-tree node that explains this outcome.
     pub node: &'static str,
-    /// One sentence on what the outcome means or what to try next.
-    pub advice: &'static str,
+    /// What the outcome means for the port tested, or what to try next.
+    pub advice: String,
 }
 
-/// Reads a pasted test output: recognises the tool, classifies the result and
-/// keeps the evidence. Never fails; unreadable text gives [`Outcome::CantTell`].
-pub fn read_output(text: &str) -> Reading {
+/// A whole paste, read as the tests it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paste {
+    /// One reading per test, in the order they appear; never empty.
+    pub cases: Vec<Reading>,
+}
+
+impl Paste {
+    /// Whether the paste holds several different tests.
+    pub fn is_several(&self) -> bool {
+        self.cases.len() > 1
+    }
+
+    /// One line for the whole paste: the reading's summary, or how many
+    /// different tests it holds.
+    pub fn summary(&self) -> String {
+        match self.cases.as_slice() {
+            [one] => one.summary(),
+            many => format!(
+                "This paste holds {} different tests; each is read on its own.",
+                many.len()
+            ),
+        }
+    }
+}
+
+/// Reads a whole paste and returns one reading per test it holds. Never
+/// fails; unreadable text gives one [`Outcome::CantTell`].
+pub fn read_paste(text: &str) -> Paste {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let tool = detect_tool(&lines);
-    let (outcome, evidence) = classify(tool, &lines);
-    let (node, advice) = guide(tool, &outcome);
-    Reading {
-        tool,
-        outcome,
-        evidence: evidence.into_iter().map(str::to_owned).collect(),
-        node,
-        advice,
-    }
-}
-
-/// A line that records the typed command rather than the tool's output:
-/// `$ nc ...`, `# nc ...`, `PS C:\> Test-NetConnection ...`, `> ...`.
-fn command_of(line: &str) -> Option<&str> {
-    if let Some(rest) = line.strip_prefix("PS ") {
-        return rest.split_once("> ").map(|(_, cmd)| cmd.trim());
-    }
-    for prompt in ["$ ", "# ", "% ", "> "] {
-        if let Some(i) = line.find(prompt) {
-            // A prompt is at the start or after user@host:dir.
-            let before = &line[..i];
-            if i == 0 || before.contains('@') || before.contains(':') {
-                return Some(line[i + prompt.len()..].trim());
-            }
-        }
-    }
-    None
-}
-
-/// The tool a command line runs, skipping wrappers such as `sudo` or `timeout 20`.
-fn tool_of_command(cmd: &str) -> Option<Tool> {
-    let mut words = cmd.split_whitespace().peekable();
-    while let Some(w) = words.next() {
-        let name = w.rsplit('/').next().unwrap_or(w);
-        let tool = match name.to_ascii_lowercase().as_str() {
-            "sudo" | "time" | "command" | "env" => continue,
-            "timeout" => {
-                // Skip the duration that follows.
-                words.next();
+    let mut cases: Vec<Case> = Vec::new();
+    for seg in segments(&lines) {
+        let case = classify(&seg);
+        if let Some(last) = cases.last_mut() {
+            if last.absorbs(&case) {
+                last.evidence.extend(case.evidence);
+                last.host = last.host.take().or(case.host);
+                last.port = last.port.or(case.port);
                 continue;
             }
-            "nc" | "netcat" | "ncat" | "nc.openbsd" | "nc.traditional" => Tool::Netcat,
-            "telnet" => Tool::Telnet,
-            "openssl" => Tool::OpensslSClient,
-            "swaks" => Tool::Swaks,
-            "nmap" => Tool::Nmap,
-            "test-netconnection" | "tnc" => Tool::TestNetConnection,
-            _ => return None,
-        };
-        return Some(tool);
-    }
-    None
-}
-
-/// Recognises the tool from a command line if one was pasted, else from the
-/// shape of its output.
-fn detect_tool(lines: &[&str]) -> Option<Tool> {
-    if let Some(t) = lines
-        .iter()
-        .filter_map(|l| command_of(l))
-        .find_map(tool_of_command)
-    {
-        return Some(t);
-    }
-    let any = |f: &dyn Fn(&str) -> bool| lines.iter().any(|l| f(l));
-    if any(&|l| {
-        l.starts_with("=== Trying")
-            || l.starts_with("=== Connected")
-            || l.starts_with("*** Error connecting")
-            || l.starts_with("<-  ")
-            || l.starts_with("<** ")
-    }) {
-        return Some(Tool::Swaks);
-    }
-    if any(&|l| {
-        l.starts_with("Starting Nmap")
-            || l.starts_with("Nmap scan report")
-            || l.contains("Nmap done")
-    }) {
-        return Some(Tool::Nmap);
-    }
-    if any(&|l| {
-        l.starts_with("TcpTestSucceeded")
-            || l.starts_with("WARNING: TCP connect to")
-            || l.starts_with("RemotePort")
-            || l.starts_with("WARNING: Name resolution of")
-    }) {
-        return Some(Tool::TestNetConnection);
-    }
-    if any(&|l| {
-        l.starts_with("CONNECTED(")
-            || l.starts_with("Verify return code")
-            || l.contains("Didn't find STARTTLS")
-            || l.starts_with("connect:errno=")
-            || l.contains(":BIO_")
-    }) {
-        return Some(Tool::OpensslSClient);
-    }
-    if any(&|l| {
-        l.starts_with("Escape character is")
-            || l.starts_with("telnet:")
-            || l.starts_with("Connection closed by foreign host")
-            || l.starts_with("Server lookup failure:")
-            || (l.starts_with("Trying ") && l.ends_with("..."))
-    }) {
-        return Some(Tool::Telnet);
-    }
-    if any(&|l| {
-        l.starts_with("nc: ")
-            || l.starts_with("netcat: ")
-            || (l.starts_with("Connection to ") && l.ends_with("succeeded!"))
-    }) {
-        return Some(Tool::Netcat);
-    }
-    None
-}
-
-/// Reads an SMTP reply line (RFC 5321 4.2): three digits then space, hyphen
-/// or end of line. Strips swaks's `<-  ` and `<** ` prefixes.
-fn reply(line: &str) -> Option<(u16, &str)> {
-    let line = line
-        .strip_prefix("<-")
-        .or_else(|| line.strip_prefix("<**"))
-        .map(str::trim_start)
-        .unwrap_or(line);
-    let bytes = line.as_bytes();
-    if bytes.len() < 3 || !bytes[..3].iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    if !matches!(bytes.get(3), None | Some(b' ') | Some(b'-')) {
-        return None;
-    }
-    if !(b'2'..=b'5').contains(&bytes[0]) {
-        return None;
-    }
-    let code = line[..3].parse().ok()?;
-    Some((code, line))
-}
-
-/// Builds a [`Greeting`] from a reply line.
-fn greeting(code: u16, line: &str) -> Greeting {
-    let host = line
-        .get(4..)
-        .and_then(|rest| rest.split_whitespace().next())
-        .filter(|w| {
-            (w.contains('.') || w.starts_with('['))
-                && !w
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_digit() && w.len() <= 5)
-        })
-        // Enhanced status codes such as 5.7.1 (RFC 3463) are not host names.
-        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
-        .map(str::to_owned);
-    Greeting {
-        code,
-        host,
-        text: line.to_owned(),
-    }
-}
-
-/// Case-insensitive substring test.
-fn has(line: &str, needle: &str) -> bool {
-    line.to_ascii_lowercase()
-        .contains(&needle.to_ascii_lowercase())
-}
-
-/// A failure to connect, as one of the outcomes that exclude a connection.
-fn failure_of(tool: Option<Tool>, line: &str) -> Option<Outcome> {
-    const DNS: [&str; 9] = [
-        "name or service not known",
-        "temporary failure in name resolution",
-        "could not resolve",
-        "nodename nor servname",
-        "failed to resolve",
-        "no address associated with hostname",
-        "name does not resolve",
-        "name resolution of",
-        "unknown host",
-    ];
-    if DNS.iter().any(|n| has(line, n)) {
-        return Some(Outcome::DnsFailure);
-    }
-    if line.starts_with("WARNING: Ping") {
-        // Test-NetConnection's ping result says nothing about port 25.
-        return None;
-    }
-    if has(line, "network is unreachable")
-        || has(line, "errno=101")
-        || has(line, "failed to determine route")
-    {
-        return Some(Outcome::NetworkUnreachable);
-    }
-    if has(line, "no route to host") || has(line, "host is unreachable") || has(line, "errno=113") {
-        return Some(Outcome::NoRouteToHost);
-    }
-    if has(line, "connection refused") || has(line, "errno=111") {
-        return Some(Outcome::Refused);
-    }
-    if has(line, "timed out") || has(line, "operation timed out") || has(line, "errno=110") {
-        return Some(Outcome::Timeout);
-    }
-    if line.starts_with("***") && has(line, "connect: timeout") {
-        return Some(Outcome::Timeout); // swaks's reason line
-    }
-    if tool == Some(Tool::Nmap) || tool.is_none() {
-        if let Some(state) = nmap_state(line) {
-            return match state {
-                "closed" => Some(Outcome::Refused),
-                "filtered" | "open|filtered" => Some(Outcome::Timeout),
-                _ => None,
-            };
-        }
-    }
-    if line.starts_with("WARNING: TCP connect to")
-        || line.starts_with("*** Error connecting")
-        || (line.starts_with("TcpTestSucceeded") && has(line, "false"))
-    {
-        return Some(Outcome::ConnectFailed);
-    }
-    None
-}
-
-/// The state word of an nmap port line such as `25/tcp open  smtp`.
-fn nmap_state(line: &str) -> Option<&str> {
-    let mut words = line.split_whitespace();
-    let port = words.next()?;
-    let (num, proto) = port.split_once('/')?;
-    if proto != "tcp" || num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    words.next()
-}
-
-/// Whether a line shows that a TCP connection was established.
-fn connected(tool: Option<Tool>, line: &str) -> bool {
-    (line.starts_with("Connection to ") && line.ends_with("succeeded!"))
-        || line.starts_with("Connected to ")
-        || line.starts_with("=== Connected to ")
-        || line.starts_with("CONNECTED(")
-        || (line.starts_with("TcpTestSucceeded") && has(line, "true"))
-        || ((tool == Some(Tool::Nmap) || tool.is_none()) && nmap_state(line) == Some("open"))
-}
-
-/// Classifies the lines and picks the evidence.
-fn classify<'l>(tool: Option<Tool>, lines: &[&'l str]) -> (Outcome, Vec<&'l str>) {
-    let output: Vec<&'l str> = lines
-        .iter()
-        .copied()
-        .filter(|l| command_of(l).and_then(tool_of_command).is_none())
-        .collect();
-
-    let mut failures: Vec<(Outcome, &'l str)> = output
-        .iter()
-        .filter_map(|l| failure_of(tool, l).map(|o| (o, *l)))
-        .collect();
-    // "It failed" lines add nothing when another line says why.
-    if failures.iter().any(|(o, _)| *o != Outcome::ConnectFailed) {
-        failures.retain(|(o, _)| *o != Outcome::ConnectFailed);
-    }
-    let connects: Vec<&'l str> = output
-        .iter()
-        .copied()
-        .filter(|l| connected(tool, l))
-        .collect();
-
-    // Two different results pasted together cannot be read as one.
-    let mixed_failures = failures.iter().any(|(o, _)| *o != failures[0].0);
-    if mixed_failures || (!failures.is_empty() && !connects.is_empty()) {
-        let mut evidence: Vec<&'l str> = failures.iter().map(|(_, l)| *l).collect();
-        evidence.extend(&connects);
-        evidence.sort_by_key(|e| output.iter().position(|l| l == e));
-        evidence.dedup();
-        return (Outcome::CantTell, evidence);
-    }
-    if let Some((outcome, _)) = failures.first() {
-        let evidence = failures.iter().map(|(_, l)| *l).collect();
-        return (outcome.clone(), evidence);
-    }
-
-    if tool == Some(Tool::OpensslSClient) {
-        if let Some(r) = read_openssl(&output) {
-            return r;
-        }
-    }
-
-    // The first reply line is the greeting; openssl hides it, so it is skipped.
-    let replies: Vec<(u16, &'l str, &'l str)> = if tool == Some(Tool::OpensslSClient) {
-        Vec::new()
-    } else {
-        output
-            .iter()
-            .filter_map(|l| reply(l).map(|(c, text)| (c, text, *l)))
-            .collect()
-    };
-    // swaks gives up waiting for the greeting, and may then print a late one
-    // as the answer to its QUIT: the greeting did not come in time.
-    let gave_up = output
-        .iter()
-        .position(|l| l.starts_with("<** Timeout") && has(l, "waiting for server response"));
-    let first_reply = output.iter().position(|l| reply(l).is_some());
-    if let Some(i) = gave_up.filter(|i| first_reply.is_none_or(|r| r > *i)) {
-        let mut evidence = connects.clone();
-        evidence.push(output[i]);
-        evidence.extend(first_reply.map(|r| output[r]));
-        return (Outcome::NoGreeting, evidence);
-    }
-    if let Some(&(code, text, raw)) = replies.first() {
-        let g = greeting(code, text);
-        if code >= 400 {
-            return (Outcome::GreetingRefused { greeting: g }, vec![raw]);
-        }
-        let mut evidence = connects.clone();
-        evidence.push(raw);
-        let ehlo: Vec<&'l str> = replies
-            .iter()
-            .skip(1)
-            .filter(|(c, _, _)| *c == 250)
-            .map(|(_, t, _)| *t)
-            .collect();
-        let starttls = if ehlo.len() < 2 {
-            StartTls::NotTested
-        } else if let Some(line) = ehlo.iter().find(|t| has(t, "STARTTLS")) {
-            evidence.push(replies.iter().find(|r| r.1 == *line).map_or(*line, |r| r.2));
-            StartTls::Offered
-        } else {
-            StartTls::NotOffered
-        };
-        return (
-            Outcome::Open {
-                greeting: Some(g),
-                starttls,
-            },
-            evidence,
-        );
-    }
-
-    if !connects.is_empty() {
-        return match tool {
-            Some(Tool::Nmap) | Some(Tool::TestNetConnection) => (
-                Outcome::Open {
-                    greeting: None,
-                    starttls: StartTls::NotTested,
-                },
-                connects,
-            ),
-            _ => (Outcome::NoGreeting, connects),
-        };
-    }
-
-    // A telnet stuck at "Trying ..." or an openssl that printed nothing yet.
-    let trying: Vec<&'l str> = output
-        .iter()
-        .copied()
-        .filter(|l| l.starts_with("Trying ") || l.starts_with("=== Trying"))
-        .collect();
-    if !trying.is_empty() && trying.len() == output.len() {
-        return (Outcome::StillConnecting, trying);
-    }
-    if output.is_empty() && tool == Some(Tool::OpensslSClient) {
-        let cmd = lines.to_vec();
-        return (Outcome::StillConnecting, cmd);
-    }
-    (Outcome::CantTell, Vec::new())
-}
-
-/// Reads the TLS part of `openssl s_client -starttls smtp` output.
-fn read_openssl<'l>(output: &[&'l str]) -> Option<(Outcome, Vec<&'l str>)> {
-    let find = |p: &dyn Fn(&str) -> bool| output.iter().copied().find(|l| p(l));
-    if let Some(l) = find(&|l| l.contains("Didn't find STARTTLS")) {
-        return Some((Outcome::NoStartTls, vec![l]));
-    }
-    let session = find(&|l| l.starts_with("New, ") && l.contains("Cipher is"));
-    let error = find(&|l| {
-        l.contains(":error:") || has(l, "handshake failure") || l.starts_with("write:errno")
-    });
-    match session {
-        Some(s) if s.contains("(NONE)") => {
-            let mut evidence: Vec<&'l str> = error.into_iter().collect();
-            evidence.push(s);
-            Some((
-                Outcome::TlsFailed {
-                    detail: error.map(str::to_owned),
-                },
-                evidence,
-            ))
-        }
-        Some(s) => {
-            let verify = find(&|l| l.starts_with("Verify return code:"));
-            match verify {
-                Some(v) if !v.starts_with("Verify return code: 0 ") => {
-                    let detail = v
-                        .split_once('(')
-                        .map_or(v, |(_, d)| d.trim_end_matches(')'));
-                    Some((
-                        Outcome::CertificateProblem {
-                            detail: detail.to_owned(),
-                        },
-                        vec![s, v],
-                    ))
-                }
-                _ => Some((
-                    Outcome::Tls {
-                        session: Some(s.to_owned()),
-                    },
-                    [Some(s), verify].into_iter().flatten().collect(),
-                )),
+            if case.is_noise() {
+                continue;
+            }
+            if last.is_noise() {
+                *last = case;
+                continue;
             }
         }
-        None => error.map(|e| {
-            (
-                Outcome::TlsFailed {
-                    detail: Some(e.to_owned()),
-                },
-                vec![e],
-            )
-        }),
+        cases.push(case);
+    }
+    if cases.is_empty() {
+        cases.push(Case::cant_tell(None, Detail::NothingPrinted));
+    }
+    Paste {
+        cases: cases.into_iter().map(Case::into_reading).collect(),
     }
 }
 
-/// The tree node and one line of advice for an outcome.
-fn guide(tool: Option<Tool>, outcome: &Outcome) -> (&'static str, &'static str) {
-    match outcome {
-        Outcome::Open {
-            starttls: StartTls::NotOffered,
-            ..
-        } => (
-            "no-starttls",
-            "Port 25 is open, but the EHLO reply lists no STARTTLS.",
-        ),
-        Outcome::Open { greeting: None, .. } => (
-            "greeting-check",
-            "Port 25 connects. This tool does not show the greeting: run nc or telnet to see who answers.",
-        ),
-        Outcome::Open { .. } => (
-            "greeting-check",
-            "Port 25 is open and a server greeted you: check that the greeting names the host you dialled.",
-        ),
-        Outcome::GreetingRefused { greeting } if greeting.code >= 500 => (
-            "ip-reputation",
-            "The server refuses service at the greeting, usually because of your address's reputation or reverse DNS.",
-        ),
-        Outcome::GreetingRefused { .. } => (
-            "remote-temporary-failure",
-            "The server is temporarily refusing connections; your mail server will retry.",
-        ),
-        Outcome::NoGreeting => (
-            "silent-wait",
-            "It connected but no greeting arrived: test again and wait at least 30 seconds.",
-        ),
-        Outcome::Tls { .. } => (
-            "connection-works",
-            "Port 25 is open, STARTTLS works and the certificate verified.",
-        ),
-        Outcome::CertificateProblem { .. } => (
-            "certificate-problem",
-            "Port 25 and STARTTLS work; the certificate did not verify, which does not stop delivery.",
-        ),
-        Outcome::TlsFailed { .. } => (
-            "tls-handshake-failed",
-            "Port 25 is open, but the TLS handshake after STARTTLS failed.",
-        ),
-        Outcome::NoStartTls => (
-            "no-starttls",
-            "Port 25 is open, but the server did not offer STARTTLS; openssl hides the greeting, so run nc to see it.",
-        ),
-        Outcome::Timeout => (
-            "timeout-scope",
-            "The connection timed out: test a second destination, and IPv4 and IPv6 separately.",
-        ),
-        Outcome::ConnectFailed if tool == Some(Tool::TestNetConnection) => (
-            "timeout-scope",
-            "The connection failed; Test-NetConnection does not say why. A failure after about 20 seconds is a timeout, an immediate one a refusal.",
-        ),
-        Outcome::ConnectFailed => (
-            "timeout-scope",
-            "The connection failed and the output does not say why: run nc -v -w 10 to see the reason.",
-        ),
-        Outcome::StillConnecting => (
-            "timeout-scope",
-            "The tool was still trying to connect when it stopped; if it hung for more than 10 seconds, that is a timeout.",
-        ),
-        Outcome::Refused => (
-            "refused-scope",
-            "Something answered with a refusal: test a second destination to see whether it is one server or all.",
-        ),
-        Outcome::NetworkUnreachable | Outcome::NoRouteToHost => (
-            "no-route",
-            "Your server has no working route to that address: check the other IP family and your routes.",
-        ),
-        Outcome::DnsFailure => (
-            "dns-lookup-failed",
-            "The host name did not resolve: check its spelling and your resolver, or pick another destination.",
-        ),
-        Outcome::CantTell => (
-            "how-to-test",
-            "This output cannot be read with confidence: paste the output of one test at a time, from one of the commands on this page.",
-        ),
+/// Reads a pasted test output as one case: recognises the program,
+/// classifies the result and keeps the evidence. When the paste holds
+/// several different tests, the reading is [`Outcome::CantTell`] with
+/// [`Detail::SeveralCases`] and the evidence of all of them; use
+/// [`read_paste`] to read each.
+pub fn read_output(text: &str) -> Reading {
+    let mut paste = read_paste(text);
+    if paste.cases.len() == 1 {
+        return paste.cases.remove(0);
+    }
+    let n = paste.cases.len();
+    let first = paste.cases[0].program;
+    let program = first.filter(|p| paste.cases.iter().all(|c| c.program == Some(*p)));
+    let mut r = Case::cant_tell(program, Detail::SeveralCases(n)).into_reading();
+    r.evidence = paste.cases.into_iter().flat_map(|c| c.evidence).collect();
+    r
+}
+
+impl Reading {
+    /// The program's name, or "Not recognised".
+    pub fn tool_name(&self) -> &'static str {
+        self.program.map_or("Not recognised", Program::name)
+    }
+
+    /// Whether the test was of port 25 (false when the port is not shown).
+    pub fn is_port_25(&self) -> bool {
+        self.port == Some(25)
+    }
+
+    /// "port 25 on mx.example.org", "port 2525", "mx.example.org" or "the
+    /// server": where the test went, as far as the output shows.
+    pub fn target(&self) -> String {
+        match (&self.host, self.port) {
+            (Some(h), Some(p)) => format!("port {p} on {h}"),
+            (None, Some(p)) => format!("port {p}"),
+            (Some(h), None) => h.clone(),
+            (None, None) => "the server".to_owned(),
+        }
+    }
+
+    /// The result in words, naming the port and host the output shows.
+    pub fn result(&self) -> String {
+        let at = self.target();
+        let host = self.host.as_deref().unwrap_or("the host");
+        match (&self.outcome, self.detail) {
+            (Outcome::Open { .. }, Some(Detail::Delivered)) => {
+                format!("open: the mail server delivered a message over {at}")
+            }
+            (Outcome::Open { greeting, starttls }, detail) => {
+                let mut s = format!("open: {at} connects");
+                match greeting {
+                    Some(g) => s.push_str(&format!(
+                        " and {} greeted with {}",
+                        g.host.as_deref().unwrap_or("the server"),
+                        g.code
+                    )),
+                    None if detail == Some(Detail::ZeroIo) => {
+                        s.push_str(" (nc -z closes at once, so no greeting is shown)")
+                    }
+                    None => s.push_str("; the greeting is not shown"),
+                }
+                match starttls {
+                    StartTls::Offered => s.push_str("; STARTTLS is offered"),
+                    StartTls::NotOffered => s.push_str("; STARTTLS is not offered"),
+                    StartTls::NotTested => {}
+                }
+                s
+            }
+            (Outcome::GreetingRefused { greeting }, _) => format!(
+                "refused at the greeting: {at} connects, and the server answered {}",
+                greeting.code
+            ),
+            (Outcome::NoGreeting, Some(Detail::ClosedBeforeGreeting)) => {
+                format!("connected to {at}, but the server closed the connection before greeting")
+            }
+            (Outcome::NoGreeting, Some(Detail::GreetingTimedOut)) => {
+                format!("connected to {at}, but no greeting arrived before the wait ran out")
+            }
+            (Outcome::NoGreeting, _) => format!("connected to {at}, but no greeting arrived"),
+            (Outcome::Tls { .. }, _) => {
+                format!("open: {at} connects, TLS works and the certificate verified")
+            }
+            (Outcome::CertificateProblem { detail }, _) => format!(
+                "open: {at} connects and TLS works; the certificate did not verify ({detail})"
+            ),
+            (Outcome::TlsFailed { .. }, Some(Detail::TlsOnPlainPort)) => format!(
+                "open: {at} connects, but it speaks plain SMTP first, not TLS straight away"
+            ),
+            (Outcome::TlsFailed { .. }, _) => {
+                format!("open: {at} connects, but the TLS handshake failed")
+            }
+            (Outcome::NoStartTls, _) => {
+                format!("open: {at} connects, but STARTTLS is not offered")
+            }
+            (Outcome::Timeout, _) => format!("timed out: nothing answered from {at}"),
+            (Outcome::ConnectFailed, Some(Detail::FilteredNoReason)) => format!(
+                "filtered: nmap got no answer, or an ICMP rejection, from {at}; it does not say which"
+            ),
+            (Outcome::ConnectFailed, _) => {
+                format!("the connection to {at} failed; the output does not say why")
+            }
+            (Outcome::StillConnecting, _) => {
+                format!("still connecting to {at} when the tool stopped")
+            }
+            (Outcome::Refused, _) => format!("refused: nothing accepts connections on {at}, or a firewall rejects them"),
+            (Outcome::NetworkUnreachable, _) => {
+                format!("network unreachable: this machine has no route towards {at}")
+            }
+            (Outcome::NoRouteToHost, Some(Detail::AdminProhibited)) => format!(
+                "rejected: a firewall answered \u{201c}administratively prohibited\u{201d} for {at}"
+            ),
+            (Outcome::NoRouteToHost, Some(Detail::HostUnreachable)) => format!(
+                "no route to host: a router or firewall answered \u{201c}host unreachable\u{201d} for {at}"
+            ),
+            (Outcome::NoRouteToHost, _) => format!(
+                "no route to host: {at} was answered with an ICMP error (host unreachable, or administratively prohibited by a firewall)"
+            ),
+            (Outcome::DnsFailure, _) => match self.port {
+                Some(p) => format!("the host name {host} did not resolve, so port {p} was never tried"),
+                None => format!("the host name {host} did not resolve"),
+            },
+            (Outcome::CantTell, Some(Detail::SeveralCases(n))) => {
+                format!("can't tell as one test: the paste holds {n} different tests")
+            }
+            (Outcome::CantTell, Some(Detail::RetryNotReached)) => {
+                format!("can't tell: the mail server did not try {at} this time")
+            }
+            (Outcome::CantTell, Some(Detail::TimeoutBeforeGreeting)) => format!(
+                "can't tell: {at} timed out, before or after the connection opened; the log does not say which"
+            ),
+            (Outcome::CantTell, Some(Detail::GreetingHidden)) => format!(
+                "can't tell: {at} connects, and the server hung up after a reply that openssl does not show"
+            ),
+            (Outcome::CantTell, Some(Detail::Contradicting)) => {
+                format!("can't tell: the output shows contradicting results for {at}")
+            }
+            (Outcome::CantTell, _) if self.program.is_some() => {
+                format!("can't tell: the output shows no result for {at}")
+            }
+            (Outcome::CantTell, _) => "can't tell".to_owned(),
+        }
+    }
+
+    /// The one-line result a live region announces: program and result.
+    pub fn summary(&self) -> String {
+        match self.program {
+            Some(p) => format!("{} output: {}.", p.name(), self.result()),
+            None => format!("Tool not recognised: {}.", self.result()),
+        }
     }
 }
 
@@ -637,39 +407,45 @@ mod tests {
 
     #[test]
     fn empty_and_unknown_text_cannot_be_read() {
-        for text in ["", "   \n", "hello world\nsomething else"] {
+        for text in [
+            "",
+            "   \n",
+            "hello world\nsomething else",
+            "250 apples\n214 pears",
+        ] {
             let r = read_output(text);
             assert_eq!(r.outcome, Outcome::CantTell, "{text:?}");
             assert_eq!(r.tool, None);
+            assert_eq!(r.program, None);
             assert_eq!(r.node, "how-to-test");
+            assert!(r.advice.contains("nc -v"), "{}", r.advice);
         }
     }
 
     #[test]
-    fn two_pasted_results_are_mixed() {
+    fn two_pasted_results_are_two_cases() {
         let text = "nc: connect to a.example port 25 (tcp) failed: Connection refused\n\
                     Connection to b.example 25 port [tcp/smtp] succeeded!\n\
                     220 b.example ESMTP\n";
+        let paste = read_paste(text);
+        assert!(paste.is_several());
+        assert_eq!(paste.cases[0].outcome, Outcome::Refused);
+        assert_eq!(paste.cases[0].host.as_deref(), Some("a.example"));
+        assert!(matches!(paste.cases[1].outcome, Outcome::Open { .. }));
+        assert_eq!(paste.cases[1].host.as_deref(), Some("b.example"));
         let r = read_output(text);
         assert_eq!(r.outcome, Outcome::CantTell);
-        assert_eq!(r.evidence.len(), 2);
+        assert_eq!(r.detail, Some(Detail::SeveralCases(2)));
+        assert_eq!(r.evidence.len(), 3);
+        assert!(paste.summary().contains("2 different tests"));
     }
 
     #[test]
-    fn command_lines_are_recognised_behind_prompts_and_wrappers() {
-        assert_eq!(
-            command_of("user@host:~$ sudo nc -v x 25").and_then(tool_of_command),
-            Some(Tool::Netcat)
-        );
-        assert_eq!(
-            command_of("PS C:\\Users\\me> tnc x -Port 25").and_then(tool_of_command),
-            Some(Tool::TestNetConnection)
-        );
-        assert_eq!(
-            command_of("$ timeout 20 /usr/bin/swaks --server x").and_then(tool_of_command),
-            Some(Tool::Swaks)
-        );
-        assert_eq!(command_of("220 mx ESMTP"), None);
+    fn the_same_failure_twice_is_one_case() {
+        let line = "nc: connect to a.example port 25 (tcp) failed: Connection refused\n";
+        let paste = read_paste(&format!("{line}{line}"));
+        assert_eq!(paste.cases.len(), 1);
+        assert_eq!(paste.cases[0].evidence.len(), 2);
     }
 
     #[test]
@@ -707,11 +483,55 @@ mod tests {
             Outcome::DnsFailure,
             Outcome::CantTell,
         ];
+        let details = [
+            None,
+            Some(Detail::ClosedBeforeGreeting),
+            Some(Detail::GreetingTimedOut),
+            Some(Detail::ZeroIo),
+            Some(Detail::Delivered),
+            Some(Detail::AdminProhibited),
+            Some(Detail::HostUnreachable),
+            Some(Detail::TlsOnPlainPort),
+            Some(Detail::FilteredNoReason),
+            Some(Detail::RetryNotReached),
+            Some(Detail::TimeoutBeforeGreeting),
+            Some(Detail::GreetingHidden),
+            Some(Detail::NothingPrinted),
+            Some(Detail::Contradicting),
+            Some(Detail::SeveralCases(2)),
+        ];
         for outcome in &outcomes {
-            for tool in [None, Some(Tool::TestNetConnection)] {
-                let (node, advice) = guide(tool, outcome);
-                assert!(tree.node(node).is_some(), "{outcome:?} -> {node}");
-                assert!(!advice.is_empty());
+            for detail in details {
+                for (program, port) in [
+                    (None, None),
+                    (Some(Program::TestNetConnection), Some(25)),
+                    (Some(Program::Ncat), Some(2525)),
+                ] {
+                    let case = Case {
+                        program,
+                        outcome: outcome.clone(),
+                        detail,
+                        host: Some("mx.example.org".to_owned()),
+                        port,
+                        evidence: Vec::new(),
+                    };
+                    let r = case.into_reading();
+                    assert!(
+                        tree.node(r.node).is_some(),
+                        "{outcome:?} {detail:?} -> {}",
+                        r.node
+                    );
+                    assert!(!r.advice.is_empty());
+                    assert!(!r.result().is_empty());
+                    if port == Some(2525) {
+                        let result = r.result();
+                        assert!(
+                            !result.contains("port 25 ") && !r.advice.contains("Port 25 "),
+                            "{outcome:?} {detail:?}: {result} / {}",
+                            r.advice
+                        );
+                    }
+                }
             }
         }
     }
@@ -720,36 +540,41 @@ mod tests {
     /// illustration (the real captures live in `tests/captures/`).
     #[test]
     fn illustrative_outputs_from_other_platforms() {
-        let cases: &[(&str, Option<Tool>, &str)] = &[
+        let cases: &[(&str, Option<Program>, &str)] = &[
             (
                 "nc: connectx to gmail-smtp-in.l.google.com port 25 (tcp) failed: Operation timed out",
-                Some(Tool::Netcat),
+                Some(Program::NetcatOpenbsd),
                 "timeout-scope",
             ),
             (
                 "Trying 192.0.2.25...\ntelnet: Unable to connect to remote host: Connection timed out",
-                Some(Tool::Telnet),
+                Some(Program::InetutilsTelnet),
                 "timeout-scope",
             ),
             (
                 "Connection to mx.example.net 25 port [tcp/smtp] succeeded!\n220 mx.example.net ESMTP Postfix",
-                Some(Tool::Netcat),
+                Some(Program::NetcatOpenbsd),
                 "greeting-check",
             ),
             (
                 "CONNECTED(00000003)\n---\nNew, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384\nVerify return code: 0 (ok)\n---\n250 SMTPUTF8",
-                Some(Tool::OpensslSClient),
+                Some(Program::OpensslSClient),
                 "connection-works",
             ),
             (
                 "=== Trying mx.example.net:25...\n=== Connected to mx.example.net.\n<-  220-mx.example.net ESMTP\n<-  220 please wait",
-                Some(Tool::Swaks),
+                Some(Program::Swaks),
                 "greeting-check",
             ),
         ];
-        for (text, tool, node) in cases {
+        for (text, program, node) in cases {
             let r = read_output(text);
-            assert_eq!((r.tool, r.node), (*tool, *node), "{text}: {:?}", r.outcome);
+            assert_eq!(
+                (r.program, r.node),
+                (*program, *node),
+                "{text}: {:?}",
+                r.outcome
+            );
         }
     }
 
@@ -758,5 +583,99 @@ mod tests {
         let r = read_output("Connected to x.\n421 4.3.2 Service not available\n");
         assert!(matches!(r.outcome, Outcome::GreetingRefused { .. }));
         assert_eq!(r.node, "remote-temporary-failure");
+    }
+
+    #[test]
+    fn a_help_reply_is_not_the_greeting() {
+        let r =
+            read_output("$ curl smtp://mx.example.org\n214-Commands supported:\n214 HELO EHLO\n");
+        assert_eq!(r.program, Some(Program::CurlSmtp));
+        assert_eq!(
+            r.outcome,
+            Outcome::Open {
+                greeting: None,
+                starttls: StartTls::NotTested
+            }
+        );
+        assert!(!r.result().contains("214"), "{}", r.result());
+    }
+
+    #[test]
+    fn each_address_a_tool_tried_is_a_case() {
+        let nc = "nc: connect to mx.example.org port 25 (tcp) failed: Network is unreachable\n\
+                  Connection to mx.example.org 25 port [tcp/smtp] succeeded!\n\
+                  220 mx.example.org ESMTP\n";
+        let telnet = "Trying 2001:db8::1...\n\
+                      telnet: connect to address 2001:db8::1: Network is unreachable\n\
+                      Trying 192.0.2.1...\n\
+                      Connected to mx.example.org.\n\
+                      Escape character is '^]'.\n\
+                      220 mx.example.org ESMTP\n";
+        for text in [nc, telnet] {
+            let paste = read_paste(text);
+            assert_eq!(paste.cases.len(), 2, "{text}");
+            assert_eq!(paste.cases[0].outcome, Outcome::NetworkUnreachable);
+            assert!(matches!(
+                paste.cases[1].outcome,
+                Outcome::Open {
+                    greeting: Some(_),
+                    ..
+                }
+            ));
+        }
+    }
+
+    #[test]
+    fn other_spellings_of_the_same_results() {
+        let cases: &[(&str, Option<Program>, Outcome, Option<u16>)] = &[
+            (
+                "2026-11-29T20:10:01.123456+00:00 relay postfix/smtp[123]: 4ABC123DEF: to=<a@example.org>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.org[192.0.2.1]:25: Connection timed out)",
+                Some(Program::PostfixLog),
+                Outcome::Timeout,
+                Some(25),
+            ),
+            (
+                "Nov 29 20:10:01 relay smtpd[123]: 439ed309d8155ab4 mta error reason=Connection timeout",
+                Some(Program::OpensmtpdLog),
+                Outcome::Timeout,
+                None,
+            ),
+            (
+                "Traceback (most recent call last):\n  File \"/usr/lib/python3.8/smtplib.py\", line 339, in connect\nsocket.timeout: timed out",
+                Some(Program::PythonSmtplib),
+                Outcome::Timeout,
+                None,
+            ),
+            (
+                "ConnectionRefusedError: [WinError 10061] No connection could be made because the target machine actively refused it",
+                None,
+                Outcome::Refused,
+                None,
+            ),
+            (
+                "PS C:\\> (New-Object System.Net.Sockets.TcpClient).ConnectAsync('192.0.2.1', 587).Wait(5000)\nFalse",
+                Some(Program::DotNetTcpClient),
+                Outcome::ConnectFailed,
+                Some(587),
+            ),
+        ];
+        for (text, program, outcome, port) in cases {
+            let r = read_output(text);
+            assert_eq!(
+                (r.program, &r.outcome, r.port),
+                (*program, outcome, *port),
+                "{text}"
+            );
+            assert!(!r.evidence.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn only_220_and_refusals_are_greetings() {
+        assert!(is_greeting_code(220));
+        assert!(is_greeting_code(421));
+        assert!(is_greeting_code(554));
+        assert!(!is_greeting_code(214));
+        assert!(!is_greeting_code(250));
     }
 }
