@@ -228,7 +228,7 @@ describe('the output reader', () => {
       const summary = page.locator('.reading-summary');
       await page.waitForFunction(() => document.querySelector('.reading-summary')?.textContent !== '');
       assert.equal(await summary.getAttribute('aria-live'), 'polite');
-      assert.match(await summary.textContent(), new RegExp(`^${c.tool} output: `));
+      assert.match(await summary.textContent(), new RegExp(`^${c.tool}\\b.* output: `));
       assert.match(await summary.textContent(), c.result);
       const marks = await page.locator('.reading mark').allTextContents();
       assert.ok(marks.some((m) => c.evidence.test(m)), marks.join('\n'));

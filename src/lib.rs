@@ -20,6 +20,8 @@
 
 mod data;
 mod islands;
+#[cfg(any(not(target_arch = "wasm32"), feature = "reader"))]
+pub mod reader;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod content;

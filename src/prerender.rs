@@ -116,6 +116,11 @@ pub fn routes() -> Vec<Route<'static>> {
         .collect()
 }
 
+/// Modules a page fetches on first use rather than at start-up: the wasm
+/// binary, the id of the element whose first focus or press loads it, and
+/// the page that has it.
+const ON_DEMAND: [(&str, &str, Page); 1] = [("reader", crate::reader::SECTION, Page::Diagnose)];
+
 /// What every page's `<head>` links: Trunk's stylesheet and icon, and each
 /// bundle's loader.
 pub struct Assets {
@@ -123,6 +128,8 @@ pub struct Assets {
     links: String,
     /// Each bundle's loader: preloads and the module script.
     loaders: Vec<(Bundle, String)>,
+    /// The on-demand modules' loaders, by page.
+    on_demand: Vec<(Page, String)>,
 }
 
 impl Assets {
@@ -144,32 +151,54 @@ impl Assets {
             .with_context(|| format!("listing {}", dist.display()))?
             .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
             .collect();
+        let urls = |name: &str| -> Result<(String, String)> {
+            let stem = bundle_stem(&files, name)
+                .with_context(|| format!("the {name} bundle in {}", dist.display()))?;
+            let (js, wasm) = (format!("{stem}.js"), format!("{stem}_bg.wasm"));
+            let version = if stem == name {
+                let mut bytes = std::fs::read(dist.join(&js))?;
+                bytes.extend(std::fs::read(dist.join(&wasm))?);
+                format!("?v={:016x}", fnv1a(&bytes))
+            } else {
+                String::new()
+            };
+            let url = |file: &str| format!("{}{version}", base.join(&format!("/{file}")));
+            Ok((url(&js), url(&wasm)))
+        };
         let loaders = Bundle::ALL
             .into_iter()
             .map(|bundle| {
-                let stem = bundle_stem(&files, bundle.name()).with_context(|| {
-                    format!("the {} bundle in {}", bundle.name(), dist.display())
-                })?;
-                let (js, wasm) = (format!("{stem}.js"), format!("{stem}_bg.wasm"));
-                let version = if stem == bundle.name() {
-                    let mut bytes = std::fs::read(dist.join(&js))?;
-                    bytes.extend(std::fs::read(dist.join(&wasm))?);
-                    format!("?v={:016x}", fnv1a(&bytes))
-                } else {
-                    String::new()
-                };
-                let url = |file: &str| format!("{}{version}", base.join(&format!("/{file}")));
-                Ok((bundle, loader(&url(&js), &url(&wasm), base)))
+                let (js, wasm) = urls(bundle.name())?;
+                Ok((bundle, loader(&js, &wasm, base)))
             })
             .collect::<Result<_>>()?;
-        Ok(Assets { links, loaders })
+        let on_demand = ON_DEMAND
+            .into_iter()
+            .map(|(name, trigger, page)| {
+                let (js, wasm) = urls(name)?;
+                Ok((page, on_demand_loader(name, trigger, &js, &wasm, base)))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Assets {
+            links,
+            loaders,
+            on_demand,
+        })
     }
 
-    fn loader(&self, bundle: Bundle) -> &str {
-        self.loaders
+    /// The scripts of `route`: its bundle's loader and its on-demand
+    /// modules' loaders.
+    fn scripts(&self, route: Route<'_>) -> String {
+        let bundle = route.bundle();
+        let start = self.loaders.iter().filter(|(b, _)| *b == bundle);
+        let later = self
+            .on_demand
             .iter()
-            .find(|(b, _)| *b == bundle)
-            .map_or("", |(_, l)| l.as_str())
+            .filter(|(p, _)| Route::Page(*p) == route);
+        start
+            .map(|(_, l)| l.as_str())
+            .chain(later.map(|(_, l)| l.as_str()))
+            .collect()
     }
 }
 
@@ -238,6 +267,20 @@ fn loader(js: &str, wasm: &str, base: &BasePath) -> String {
     )
 }
 
+/// The loader of a module fetched on first use: on the first focus or press
+/// inside the element `trigger`, it imports the module, instantiates it and
+/// starts it with the base path. `data-on-demand` tells the budget check
+/// that this is not loaded at start-up.
+fn on_demand_loader(name: &str, trigger: &str, js: &str, wasm: &str, base: &BasePath) -> String {
+    format!(
+        "<script type=\"module\" data-on-demand=\"{name}\">let p;\
+         const t=document.getElementById(\"{trigger}\"),\
+         go=()=>p??=import(\"{js}\").then(async m=>{{await m.default({{module_or_path:\"{wasm}\"}});m.start(\"{base}\")}});\
+         t&&[\"focusin\",\"pointerdown\"].forEach(k=>t.addEventListener(k,go,{{once:true}}))</script>",
+        base = base.as_str(),
+    )
+}
+
 /// Renders `route` into a complete HTML document.
 ///
 /// # Errors
@@ -272,7 +315,7 @@ pub fn render(assets: &Assets, base: &BasePath, route: Route<'static>) -> Result
         title = escape(&title),
         description = escape(&description),
         links = assets.links,
-        loader = assets.loader(route.bundle()),
+        loader = assets.scripts(route),
     ))
 }
 
@@ -295,6 +338,16 @@ fn render_route(shell: &str, base: &BasePath, route: Route<'static>) -> Result<S
             .map(|b| {
                 let url = |ext: &str| base.join(&format!("/{}{ext}", b.name()));
                 (b, loader(&url(".js"), &url("_bg.wasm"), base))
+            })
+            .collect(),
+        on_demand: ON_DEMAND
+            .into_iter()
+            .map(|(name, trigger, page)| {
+                let url = |ext: &str| base.join(&format!("/{name}{ext}"));
+                (
+                    page,
+                    on_demand_loader(name, trigger, &url(".js"), &url("_bg.wasm"), base),
+                )
             })
             .collect(),
     };
@@ -421,10 +474,11 @@ pub(crate) mod tests {
                 route == Route::Page(Page::NotFound),
                 "{route:?}"
             );
+            let on_demand = usize::from(route == Route::Page(Page::Diagnose));
             assert_eq!(
                 html.matches("_bg.wasm").count(),
-                2,
-                "{route:?}: preload and init"
+                2 + on_demand,
+                "{route:?}: preload and init, and the reader's on-demand loader"
             );
             let wasm = format!("/port25/{}_bg.wasm", route.bundle().name());
             assert!(html.contains(&wasm), "{route:?} loads {wasm}");
@@ -486,7 +540,7 @@ pub(crate) mod tests {
         std::fs::create_dir_all(&dist).unwrap();
         std::fs::write(dist.join("index.html"), SHELL).unwrap();
         // Trunk's main app is hashed; the tools (Trunk workers) are not.
-        for stem in ["site-0a1b", "diagnose", "generator", "tester"] {
+        for stem in ["site-0a1b", "diagnose", "generator", "tester", "reader"] {
             std::fs::write(dist.join(format!("{stem}.js")), stem).unwrap();
             std::fs::write(dist.join(format!("{stem}_bg.wasm")), "").unwrap();
         }
@@ -499,6 +553,9 @@ pub(crate) mod tests {
             "{diagnose}"
         );
         assert!(!diagnose.contains("site-0a1b"));
+        assert!(diagnose.contains("data-on-demand=\"reader\""));
+        assert!(diagnose.contains("import(\"/port25/reader.js?v="));
+        assert!(!page("generator.html").contains("reader.js"));
         assert!(page("index.html").contains("<h1>Port 25 blocked?"));
         let text = page(port25_enhance::search::INDEX_FILE);
         // A bundle missing from dist is an error, not a page without script.

@@ -16,11 +16,9 @@
 //! `mounted` signal below). The walk, the commands and the reading of pasted
 //! output all live in `port25_core::diagnose`; this module only binds them.
 
-use std::sync::OnceLock;
-
 use leptos::prelude::*;
 use port25_core::{
-    diagnose::{Path, Tree},
+    diagnose::Path,
     site::{BasePath, Page, Route},
 };
 
@@ -30,7 +28,6 @@ use crate::data::{ProviderRow, PROVIDERS};
 pub(crate) mod commands;
 #[cfg(not(target_arch = "wasm32"))]
 mod copy;
-mod reader;
 mod step;
 #[cfg(not(target_arch = "wasm32"))]
 mod verdict;
@@ -39,19 +36,7 @@ pub(crate) mod whole_tree;
 /// The query key holding the visitor's provider, when they chose one.
 const PROVIDER_KEY: &str = "provider";
 
-/// The decision tree shipped with the site, built once. The prerenderer
-/// parses the JSON with its prose; the browser builds it from the static
-/// outline the build script wrote (no prose, no JSON parser in the bundle).
-fn tree() -> &'static Tree {
-    static TREE: OnceLock<Tree> = OnceLock::new();
-    #[cfg(not(target_arch = "wasm32"))]
-    return TREE.get_or_init(Tree::builtin);
-    #[cfg(target_arch = "wasm32")]
-    return TREE.get_or_init(|| {
-        use crate::data::{DIAGNOSE_OUTLINE, DIAGNOSE_ROOT, DIAGNOSE_VERSION};
-        Tree::from_outline(DIAGNOSE_VERSION, DIAGNOSE_ROOT, DIAGNOSE_OUTLINE)
-    });
-}
+use crate::data::diagnose_tree as tree;
 
 /// What the URL says: the answers taken and the provider chosen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,20 +90,45 @@ impl Nav {
         move || self.href(&path)
     }
 
-    /// A click handler for a link to `path`: shows that step without a page
-    /// load (the URL is pushed, so Back returns) and moves focus to its
-    /// heading. Modified clicks (new tab or window) are left to the browser.
-    fn follow(self, path: Path) -> impl Fn(leptos::ev::MouseEvent) + 'static {
-        move |ev| {
-            if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0
-            {
-                return;
-            }
-            ev.prevent_default();
-            let href = self.href(&path);
-            self.focus_target.set(Some(path.clone()));
-            self.go(&href, false);
+    /// Follows a click on any link to this page with a query (an answer,
+    /// the breadcrumb, Back, Restart, the reader's jump): shows that step
+    /// without a page load (the URL is pushed, so Back returns) and moves
+    /// focus to its heading. Modified clicks (new tab or window), fragment
+    /// links (the whole tree's anchors) and other pages are left to the
+    /// browser.
+    #[cfg(target_arch = "wasm32")]
+    fn on_click(self, ev: web_sys::MouseEvent) {
+        use wasm_bindgen::JsCast;
+
+        if ev.default_prevented()
+            || ev.ctrl_key()
+            || ev.meta_key()
+            || ev.shift_key()
+            || ev.alt_key()
+            || ev.button() != 0
+        {
+            return;
         }
+        let Some(link) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("a[href]").ok().flatten())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        else {
+            return;
+        };
+        let here = window().location();
+        let page = crate::href(Route::Page(Page::Diagnose));
+        if link.origin() != here.origin().unwrap_or_default()
+            || link.pathname() != page
+            || !link.hash().is_empty()
+        {
+            return;
+        }
+        ev.prevent_default();
+        self.focus_target
+            .set(Some(Path::from_query(&link.search())));
+        self.go(&link.href(), false);
     }
 
     /// Puts `href` in the address bar (a new history entry unless
@@ -185,26 +195,13 @@ fn prefix_links(html: &str, base: &BasePath) -> String {
     out
 }
 
-/// The diagnosis island: the provider choice, the current step, the
-/// commands (server-rendered children) and the output reader.
+/// The diagnosis island: the provider choice, the current step and the
+/// commands (server-rendered children). Any link on the page to this page
+/// (an answer, Back, the reader's jump) shows its step without a page load.
 #[island]
 pub fn Diagnose(children: Children) -> impl IntoView {
     let mounted = RwSignal::new(false);
     let search = RwSignal::new(String::new());
-    // Effects run only in the browser, after hydration: from then on the URL
-    // decides what the island shows, and Back/Forward keep it in step.
-    Effect::new(move |_| {
-        #[cfg(target_arch = "wasm32")]
-        {
-            search.set(window().location().search().unwrap_or_default());
-            let handle = window_event_listener(leptos::ev::popstate, move |_| {
-                search.set(window().location().search().unwrap_or_default());
-            });
-            // The island lives as long as the page.
-            std::mem::forget(handle);
-        }
-        mounted.set(true);
-    });
     let state = Memo::new(move |_| {
         if !mounted.get() {
             return State::default();
@@ -217,12 +214,26 @@ pub fn Diagnose(children: Children) -> impl IntoView {
         mounted,
         focus_target: RwSignal::new(None),
     };
+    // Effects run only in the browser, after hydration: from then on the URL
+    // decides what the island shows, and Back/Forward keep it in step.
+    Effect::new(move |_| {
+        #[cfg(target_arch = "wasm32")]
+        {
+            search.set(window().location().search().unwrap_or_default());
+            let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+                search.set(window().location().search().unwrap_or_default());
+            });
+            let click = window_event_listener(leptos::ev::click, move |ev| nav.on_click(ev));
+            // The island lives as long as the page.
+            std::mem::forget((popstate, click));
+        }
+        mounted.set(true);
+    });
 
     view! {
         <step::ProviderChoice nav />
         <step::Step nav />
         {children()}
-        <reader::Reader nav />
     }
 }
 
@@ -283,7 +294,11 @@ mod tests {
     fn the_browser_outline_is_the_shipped_tree_without_prose() {
         use crate::data::{DIAGNOSE_OUTLINE, DIAGNOSE_ROOT, DIAGNOSE_VERSION};
         assert_eq!(
-            Tree::from_outline(DIAGNOSE_VERSION, DIAGNOSE_ROOT, DIAGNOSE_OUTLINE),
+            port25_core::diagnose::Tree::from_outline(
+                DIAGNOSE_VERSION,
+                DIAGNOSE_ROOT,
+                DIAGNOSE_OUTLINE
+            ),
             tree().without_prose()
         );
     }

@@ -25,6 +25,7 @@ pub(crate) fn DiagnosePage() -> impl IntoView {
             <Diagnose>
                 <Commands />
             </Diagnose>
+            <crate::reader::Section />
             <WholeTree />
             <p class="diagnose-sr" id="copy-status" role="status" aria-live="polite"></p>
         </div>

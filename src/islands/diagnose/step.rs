@@ -118,7 +118,7 @@ fn Breadcrumb(walked: Memo<Option<Walk<'static>>>, nav: Nav) -> impl IntoView {
                 path = path.with(&step.answer.id);
                 view! {
                     <li>
-                        <a href=nav.href_to(here.clone()) on:click=nav.follow(here)>{step.question.text.as_str()}</a>
+                        <a href=nav.href_to(here.clone())>{step.question.text.as_str()}</a>
                         " "
                         <span class="diagnose-answer">{step.answer.label.as_str()}</span>
                     </li>
@@ -144,8 +144,8 @@ fn Controls(walked: Memo<Option<Walk<'static>>>, nav: Nav) -> impl IntoView {
         let back = path.parent();
         Some(view! {
             <p class="diagnose-controls">
-                <a href=nav.href_to(back.clone()) on:click=nav.follow(back)>"Back"</a>
-                <a href=nav.href_to(Path::new()) on:click=nav.follow(Path::new())>"Restart"</a>
+                <a href=nav.href_to(back.clone())>"Back"</a>
+                <a href=nav.href_to(Path::new())>"Restart"</a>
             </p>
         })
     }
@@ -160,11 +160,10 @@ fn QuestionBody(q: &'static Question, path: Path, nav: Nav) -> impl IntoView {
         .answers
         .iter()
         .map(|a| {
-            let next = path.with(&a.id);
             // Without JavaScript (and so in the prerender) an answer leads to
             // its node in the whole tree below; once hydrated, to its step.
             let anchor = format!("#node-{}", a.next);
-            let to = next.clone();
+            let to = path.with(&a.id);
             let href = move || {
                 if nav.mounted.get() {
                     nav.href(&to)
@@ -174,7 +173,7 @@ fn QuestionBody(q: &'static Question, path: Path, nav: Nav) -> impl IntoView {
             };
             view! {
                 <li>
-                    <a href=href on:click=nav.follow(next)>{a.label.as_str()}</a>
+                    <a href=href>{a.label.as_str()}</a>
                 </li>
             }
         })
