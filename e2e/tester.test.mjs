@@ -144,4 +144,16 @@ describe('tester', () => {
     assert.deepEqual(requests, []);
     await context.close();
   });
+
+  test('without JavaScript the page says what it needs and how to run a probe', async () => {
+    const { page, context } = await openPage(env.browser, { javaScriptEnabled: false });
+    await page.goto(env.url + 'tester');
+    const notice = page.locator('main .notice').first();
+    assert.match(await notice.textContent(), /needs JavaScript/);
+    assert.equal(await page.getByRole('button', { name: 'Test', exact: true }).isDisabled(), true);
+    await notice.getByRole('link', { name: 'Run a probe yourself' }).click();
+    await page.waitForURL(/#run-a-probe$/);
+    await page.getByRole('heading', { name: 'Run a probe yourself' }).waitFor();
+    await context.close();
+  });
 });

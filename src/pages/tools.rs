@@ -51,6 +51,13 @@ pub(crate) fn GeneratorPage() -> impl IntoView {
 pub(crate) fn TesterPage() -> impl IntoView {
     view! {
         <h1>{Page::Tester.title()}</h1>
+        <noscript>
+            <p class="notice">
+                "The tester needs JavaScript: your browser sends the test to a probe service and "
+                "shows its progress. Without it, run the probe yourself, as shown under "
+                <a href="#run-a-probe">"Run a probe yourself"</a>"."
+            </p>
+        </noscript>
         <Tester />
     }
 }
