@@ -16,4 +16,7 @@ pub mod tree;
 pub use commands::{Command, Destination, Family, Os, Tool, DESTINATIONS};
 pub use path::{path_to, walk, Path, PathError, Step, Walk};
 pub use reader::{read_output, Greeting, Outcome, Reading, StartTls};
-pub use tree::{validate, Answer, Node, OutlineNode, Question, Remedy, Tree, TreeError, Verdict};
+pub use tree::{
+    contradicts, documented_answer, validate, Answer, Node, OutlineNode, PortAssertion, Question,
+    Remedy, Tree, TreeError, Verdict, PROVIDER_ANSWERS,
+};
