@@ -212,6 +212,73 @@ pub fn anchor(field: &str) -> String {
     out
 }
 
+/// A claim not checked within the asked number of days, for the
+/// maintainer's re-check list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleClaim<'a> {
+    /// `provider` or `relay`.
+    pub row_kind: &'static str,
+    /// The row's id.
+    pub row_id: &'a str,
+    /// The cell's field key.
+    pub field: &'a str,
+    /// The claim's source.
+    pub source: &'a Source,
+    /// When it was checked, or the research range.
+    pub checked: &'a super::Checked,
+    /// Days from the latest possible check to `today`.
+    pub age_days: i64,
+}
+
+/// The claims of `providers` and `relays` whose latest possible check (the
+/// check date, or the research's last day for a claim not re-checked) lies
+/// more than `days` days before `today`, oldest first, then by row and field.
+/// A date that does not parse counts as stale (validation rejects it anyway).
+pub fn stale<'a>(
+    providers: &'a [Provider],
+    relays: &'a [Relay],
+    today: super::IsoDate,
+    days: i64,
+) -> Vec<StaleClaim<'a>> {
+    let rows = providers
+        .iter()
+        .map(|p| ("provider", p.id.as_str(), p.sources.as_slice()))
+        .chain(
+            relays
+                .iter()
+                .map(|r| ("relay", r.id.as_str(), r.sources.as_slice())),
+        );
+    let mut out: Vec<StaleClaim<'a>> = rows
+        .flat_map(|(row_kind, row_id, sources)| {
+            claims(sources).filter_map(move |(source, claim)| {
+                let age_days = super::IsoDate::parse(claim.checked.latest())
+                    .map_or(i64::MAX, |d| today.days() - d.days());
+                (age_days > days).then_some(StaleClaim {
+                    row_kind,
+                    row_id,
+                    field: &claim.field,
+                    source,
+                    checked: &claim.checked,
+                    age_days,
+                })
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.age_days
+            .cmp(&a.age_days)
+            .then_with(|| (a.row_kind, a.row_id, a.field).cmp(&(b.row_kind, b.row_id, b.field)))
+    });
+    out
+}
+
+/// How many claims the rows of `providers` and `relays` carry.
+pub fn claims_count(providers: &[Provider], relays: &[Relay]) -> usize {
+    let count = |sources: &[Source]| sources.iter().map(|s| s.claims.len()).sum::<usize>();
+    providers.iter().map(|p| count(&p.sources)).sum::<usize>()
+        + relays.iter().map(|r| count(&r.sources)).sum::<usize>()
+}
+
 /// The numbers a data release is described by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
@@ -295,7 +362,59 @@ impl std::fmt::Display for Counts {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Checked;
     use super::*;
+
+    fn source(claims: &[(&str, Checked)]) -> Source {
+        Source {
+            url: "https://example.com/a".into(),
+            title: "A".into(),
+            kind: super::super::SourceKind::Official,
+            published: None,
+            claims: claims
+                .iter()
+                .map(|(field, checked)| Claim {
+                    field: (*field).into(),
+                    quote: "q".into(),
+                    checked: checked.clone(),
+                    inferred: None,
+                    value: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn stale_lists_claims_older_than_the_window_oldest_first() {
+        let kb_text = include_str!("../../../../content/data/relays.json");
+        let mut relays: crate::kb::RelaysFile = serde_json::from_str(kb_text).unwrap();
+        relays.relays.truncate(1);
+        relays.relays[0].sources = vec![source(&[
+            ("port:587", Checked::On("2026-11-29".into())),
+            ("port:465", Checked::On("2026-10-01".into())),
+            (
+                "username",
+                Checked::NotRechecked {
+                    from: "2026-11-01".into(),
+                    to: "2026-11-23".into(),
+                },
+            ),
+        ])];
+        let today = crate::kb::IsoDate::parse("2026-11-29").unwrap();
+        let fields = |days| -> Vec<(String, i64)> {
+            stale(&[], &relays.relays, today, days)
+                .iter()
+                .map(|s| (s.field.to_owned(), s.age_days))
+                .collect()
+        };
+        assert_eq!(
+            fields(5),
+            [("port:465".to_owned(), 59), ("username".to_owned(), 6)]
+        );
+        assert_eq!(fields(6), [("port:465".to_owned(), 59)]);
+        assert!(fields(60).is_empty());
+        assert_eq!(fields(-1).len(), 3, "a negative window lists everything");
+    }
 
     #[test]
     fn anchors_are_stable_slugs() {
