@@ -648,3 +648,153 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
         </table>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fragment's HTML without the renderer's `<!>` markers.
+    fn html(key: &str) -> String {
+        fragment(key, &BasePath::parse("/port25/").unwrap())
+            .unwrap_or_else(|| panic!("fragment {key}"))
+            .replace("<!>", "")
+    }
+
+    /// `html` without its blockquotes: verbatim quotes may hold anything.
+    fn outside_quotes(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(start) = rest.find("<blockquote") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find("</blockquote>")
+                .map_or(rest.len(), |e| start + e + 13);
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn every_cited_provider_cell_has_its_anchor_quote_and_date() {
+        let kb = kb();
+        for p in &kb.providers {
+            let page = html(&format!("provider/{}", p.id));
+            for cell in cells::provider_cells(p) {
+                let anchor = format!("id=\"{}\"", cells::anchor(&cell.field));
+                if let Some((source, claim)) = cells::citation(&p.sources, &cell.field) {
+                    assert!(page.contains(&anchor), "{} {}", p.id, cell.field);
+                    assert!(
+                        page.contains(&source.url.replace('&', "&amp;")),
+                        "{} {}",
+                        p.id,
+                        source.url
+                    );
+                    let words = match claim.checked.date() {
+                        Some(d) => format!("<time datetime=\"{d}\">{d}</time>"),
+                        None => claim.checked.describe(),
+                    };
+                    assert!(page.contains(&words), "{} {}: {words}", p.id, cell.field);
+                } else if cell.needs_citation {
+                    panic!("{} {} has no citation", p.id, cell.field);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_relay_host_and_port_links_to_its_citation() {
+        for r in &kb().relays {
+            let page = html(&format!("relay/{}", r.id));
+            for field in r
+                .hosts
+                .iter()
+                .map(|h| format!("host:{}", h.host))
+                .chain(r.ports.iter().map(|p| format!("port:{}", p.port)))
+            {
+                let anchor = cells::anchor(&field);
+                assert!(
+                    page.contains(&format!("id=\"{anchor}\"")),
+                    "{} {field}",
+                    r.id
+                );
+                assert!(
+                    page.contains(&format!("href=\"#{anchor}\"")),
+                    "{} {field}",
+                    r.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_providers_table_links_each_cited_cell_to_its_citation() {
+        let table = html("providers-table");
+        let hetzner = "/port25/providers/hetzner-cloud#claim-port25";
+        assert!(table.contains(&format!("href=\"{hetzner}\"")), "{hetzner}");
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port465\""));
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port587\""));
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-unblock-route\""));
+        // An unknown cell links nowhere.
+        assert!(!table.contains("hetzner-dedicated#claim-port25"));
+        let page = html("provider/hetzner-cloud");
+        assert!(page.contains("id=\"claim-port25\""));
+    }
+
+    #[test]
+    fn verdicts_read_as_words_and_the_article_is_named_and_linked() {
+        let page = html("provider/hetzner-cloud");
+        assert!(page.contains("Contradicted"), "verdict as a word");
+        assert!(!page.contains("confirmedwithnuance") && !page.contains("partlycontradicted"));
+        assert!(page.contains(&kb().article.url));
+        assert!(page.contains(&kb().article.title));
+        let corrections = html("corrections");
+        for claim in &kb().article.claims {
+            let listed = corrections.contains(&format!("id=\"{}\"", claim.anchor()));
+            let corrected = claim.verdict != port25_core::kb::Verdict::Confirmed;
+            assert_eq!(listed, corrected, "{}", claim.id);
+        }
+    }
+
+    #[test]
+    fn ports_and_recommended_routes_render_their_markdown() {
+        let ports = html("ports");
+        assert!(!ports.contains("]("), "raw markdown link on /ports");
+        for p in &kb().providers {
+            let page = outside_quotes(&html(&format!("provider/{}", p.id)));
+            assert!(!page.contains("]("), "raw markdown link on {}", p.id);
+            if p.recommended_relay
+                .as_ref()
+                .is_some_and(|r| r.text.contains('`'))
+            {
+                assert!(page.contains("<code>"), "{}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_low_confidence_notice_says_what_the_sources_are() {
+        let kb = kb();
+        for p in kb
+            .providers
+            .iter()
+            .filter(|p| p.confidence == Confidence::Low)
+        {
+            let cells = cells::provider_cells(p);
+            let text = confidence_notice(&cells, &p.sources).unwrap();
+            let secondary = cells::claims(&p.sources)
+                .filter(|(s, _)| s.kind == SourceKind::Secondary)
+                .count();
+            if secondary == 0 {
+                assert!(!text.contains("secondary"), "{}: {text}", p.id);
+            } else {
+                assert!(
+                    text.contains(&format!("{secondary} of ")),
+                    "{}: {text}",
+                    p.id
+                );
+            }
+            assert!(!text.contains("a single secondary source"), "{}", p.id);
+        }
+    }
+}
