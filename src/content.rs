@@ -263,6 +263,10 @@ fn article_claims(kb: &KnowledgeBase, subject: &str, page: &str, base: &BasePath
     let claims: Vec<&ArticleClaim> = kb.article_claims(subject).collect();
     (!claims.is_empty()).then(|| {
         let a = &kb.article;
+        // Linked once the site routes the page (see `Page::AWAITING_ROUTE`).
+        let corrections_link = Page::ALL.contains(&Page::Corrections).then(|| {
+            view! { " "<a href=base.join(Page::Corrections.path())>"Every correction to the article"</a>"." }
+        });
         let items = claims
             .into_iter()
             .map(|c| article_item(c, page, base))
@@ -271,8 +275,8 @@ fn article_claims(kb: &KnowledgeBase, subject: &str, page: &str, base: &BasePath
             <h2 id="original-article">"What the original article said"</h2>
             <p>
                 <a href=a.url.clone()>{a.title.clone()}</a>" ("{a.publisher.clone()}", "
-                <time datetime=a.published.clone()>{a.published.clone()}</time>"). "
-                <a href=base.join("/corrections")>"Every correction to the article"</a>"."
+                <time datetime=a.published.clone()>{a.published.clone()}</time>")."
+                {corrections_link}
             </p>
             <ul class="article-claims">{items}</ul>
         }

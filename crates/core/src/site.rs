@@ -34,6 +34,9 @@ pub enum Page {
     Ports,
     /// About the project, its sources and its probe.
     About,
+    /// Every correction to the original article: its claims the sources do
+    /// not confirm, with the verdict and the evidence.
+    Corrections,
     /// Shown for any path that is not a route; prerendered as `404.html`.
     NotFound,
 }
@@ -54,6 +57,12 @@ impl Page {
         Page::About,
         Page::NotFound,
     ];
+
+    /// Pages whose content exists (the native renderer writes their
+    /// fragment) but whose route the site's router does not have yet; each
+    /// moves into [`Page::ALL`] when the app adds its route (the app checks
+    /// its route table against `ALL` at compile time).
+    pub const AWAITING_ROUTE: [Page; 1] = [Page::Corrections];
 
     /// The pages linked from the header navigation, in order.
     pub const NAV: [Page; 9] = [
@@ -85,6 +94,7 @@ impl Page {
             Page::Guide => "/guide",
             Page::Ports => "/ports",
             Page::About => "/about",
+            Page::Corrections => "/corrections",
             Page::NotFound => "/404",
         }
     }
@@ -115,6 +125,7 @@ impl Page {
             Page::Guide => "Guide to blocked port 25",
             Page::Ports => "SMTP ports: 25, 465, 587 and 2525",
             Page::About => "About Port25",
+            Page::Corrections => "Corrections to the original article",
             Page::NotFound => "Page not found",
         }
     }
@@ -133,6 +144,7 @@ impl Page {
             Page::Guide => "Why providers block port 25, how to diagnose it, and the ways to send mail anyway, step by step.",
             Page::Ports => "What SMTP ports 25, 465, 587 and 2525 are for, which TLS mode each uses, and who blocks them.",
             Page::About => "Who makes Port25, where its facts come from, and how its probe service behaves.",
+            Page::Corrections => "Every claim of the article Port25 started from that its sources do not confirm, with the verdict and the evidence.",
             Page::NotFound => "This page does not exist. Find what you were looking for from the Port25 home page.",
         }
     }
@@ -151,6 +163,7 @@ impl Page {
             Page::Guide => "Guide",
             Page::Ports => "Ports",
             Page::About => "About",
+            Page::Corrections => "Corrections",
             Page::NotFound => "Not found",
         }
     }
@@ -343,6 +356,19 @@ mod tests {
                 !matches!(page, Page::Home | Page::NotFound | Page::Ports),
                 "{page:?}"
             );
+        }
+    }
+
+    #[test]
+    fn pages_awaiting_a_route_are_complete_and_do_not_clash() {
+        for page in Page::AWAITING_ROUTE {
+            assert!(!Page::ALL.contains(&page), "{page:?}");
+            assert!(Page::ALL.iter().all(|p| p.path() != page.path()));
+            assert!(!page.title().is_empty() && !page.nav_label().is_empty());
+            assert!((50..=160).contains(&page.description().len()), "{page:?}");
+            assert_eq!(page.bundle(), Bundle::Site);
+            // Not routed yet: unknown paths stay the 404 page until then.
+            assert_eq!(Page::from_path(page.path()), None);
         }
     }
 
