@@ -215,7 +215,7 @@ fn cell_without_citation_is_caught() {
 #[test]
 fn secondary_source_on_the_providers_own_domain_is_caught() {
     let mut kb = kb();
-    let (p, s) = source_of(&kb, "hetzner-cloud", "port465");
+    let (p, s) = source_of(&kb, "hetzner-cloud", "inbound25");
     assert_eq!(kb.providers[p].sources[s].kind, SourceKind::Secondary);
     kb.providers[p].sources[s].url = "https://www.hetzner.com/legal/system-policies/".into();
     assert_eq!(
