@@ -88,6 +88,7 @@ fn missing_source_is_caught() {
         })
         .unwrap();
     kb.providers[i].sources.clear();
+    kb.providers[i].confidence = port25_core::kb::Confidence::Low;
     let id = kb.providers[i].id.clone();
     assert_eq!(
         errors(&kb),
@@ -317,6 +318,51 @@ fn two_claims_for_one_cell_are_caught() {
             kind: RowKind::Provider,
             id: "hetzner-cloud".into(),
             field: "port25".into(),
+        }]
+    );
+}
+
+#[test]
+fn confidence_must_follow_the_port25_citation() {
+    let mut kb = kb();
+    let p = kb
+        .providers
+        .iter()
+        .position(|p| p.id == "hetzner-cloud")
+        .unwrap();
+    assert_eq!(
+        kb.providers[p].confidence,
+        port25_core::kb::Confidence::High
+    );
+    kb.providers[p].confidence = port25_core::kb::Confidence::Low;
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::ConfidenceMismatch {
+            id: "hetzner-cloud".into(),
+            found: port25_core::kb::Confidence::Low,
+            expected: port25_core::kb::Confidence::High,
+        }]
+    );
+    // A row whose port 25 rests on a secondary source cannot claim more than low.
+    let mut kb = self::kb();
+    let (p, s) = source_of(&kb, "hetzner-cloud", "port25");
+    let claim = kb.providers[p].sources[s]
+        .claims
+        .iter()
+        .find(|c| c.field == "port25")
+        .unwrap()
+        .clone();
+    kb.providers[p].sources[s]
+        .claims
+        .retain(|c| c.field != "port25");
+    let (_, inbound) = source_of(&kb, "hetzner-cloud", "inbound25");
+    kb.providers[p].sources[inbound].claims.push(claim);
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::ConfidenceMismatch {
+            id: "hetzner-cloud".into(),
+            found: port25_core::kb::Confidence::High,
+            expected: port25_core::kb::Confidence::Low,
         }]
     );
 }

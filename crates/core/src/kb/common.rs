@@ -9,20 +9,22 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// How much a row's facts can be trusted, as recorded by the research.
+/// How much a row's facts can be trusted.
 ///
-/// `high` means a current official source; `medium` an official but old or
-/// partial source, or several consistent secondary ones; `low` a single
-/// secondary source.
+/// Derived from the row's port 25 citation when the data is built: `high`
+/// when it quotes an official source checked in this release, `medium` an
+/// official source not re-checked since the research, `low` a secondary
+/// source or none at all. Each cell's own citation says more; pages word the
+/// low-confidence notice from the row's actual sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
-    /// A current official source.
+    /// The port 25 policy quotes an official source checked in this release.
     High,
-    /// Official but old or partial, or several consistent secondary sources.
+    /// It quotes an official source not re-checked since the research.
     Medium,
-    /// A single secondary source, or none that could be linked.
+    /// It rests on a secondary source, or no source could be cited.
     Low,
 }
 

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::cells::{self, Cell};
-use super::common::{is_slug, Checked, IsoDate, Source, SourceKind, MAX_QUOTE_CHARS};
+use super::common::{is_slug, Checked, Confidence, IsoDate, Source, SourceKind, MAX_QUOTE_CHARS};
 use super::links::{classify, link_targets, LinkTarget};
 use super::provider::{PortStatus, UnblockRoute, REQUIRED_PROVIDER_IDS};
 use super::KnowledgeBase;
@@ -212,6 +212,19 @@ pub enum ValidationError {
         found: String,
         /// The latest check date of the claims, or empty.
         expected: String,
+    },
+    /// A provider's confidence is not the one its port 25 citation implies
+    /// (see [`super::Confidence`]).
+    #[error(
+        "provider {id:?}: confidence is {found:?}, its port 25 citation makes it {expected:?}"
+    )]
+    ConfidenceMismatch {
+        /// The provider's id.
+        id: String,
+        /// The confidence found.
+        found: Confidence,
+        /// The confidence the citation implies.
+        expected: Confidence,
     },
     /// An article claim's subject is not `provider:<id>` or `relay:<id>` of
     /// an existing row.
@@ -794,6 +807,20 @@ impl Validator<'_> {
                 &p.last_verified,
             );
             self.markdown(kind, id, "unblock.conditions", &p.unblock.conditions);
+            let expected = match cells::citation(&p.sources, "port25") {
+                Some((s, c)) if s.kind == SourceKind::Official && c.checked.date().is_some() => {
+                    Confidence::High
+                }
+                Some((s, _)) if s.kind == SourceKind::Official => Confidence::Medium,
+                _ => Confidence::Low,
+            };
+            if p.confidence != expected {
+                self.push(ValidationError::ConfidenceMismatch {
+                    id: id.to_owned(),
+                    found: p.confidence,
+                    expected,
+                });
+            }
             let varies =
                 p.port25 == super::Port25Policy::Varies || p.unblock.route == UnblockRoute::Varies;
             if varies && p.variants.is_empty() {
