@@ -289,7 +289,7 @@ fn article_item(c: &ArticleClaim, page: &str, base: &BasePath) -> impl IntoView 
         .iter()
         .map(|f| {
             let href = format!("{}#{}", base.join(page), cells::anchor(f));
-            view! { " "<a href=href>{format!("[{f}]")}</a> }
+            view! { " "<a href=href>{cells::field_label(f)}</a> }
         })
         .collect_view();
     view! {

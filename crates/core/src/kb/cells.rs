@@ -27,17 +27,36 @@ pub struct Cell {
     pub needs_citation: bool,
 }
 
-fn cell(
-    field: impl Into<String>,
-    label: impl Into<String>,
-    value: impl Into<String>,
-    known: bool,
-) -> Cell {
+fn cell(field: impl Into<String>, value: impl Into<String>, known: bool) -> Cell {
+    let field = field.into();
     Cell {
-        field: field.into(),
-        label: label.into(),
+        label: field_label(&field),
+        field,
         value: value.into(),
         needs_citation: known,
+    }
+}
+
+/// What a field key names, for people: `port25` is "Outbound port 25",
+/// `host:smtp.x.net` is "SMTP host smtp.x.net", a variant its name.
+pub fn field_label(field: &str) -> String {
+    let (head, tail) = field.split_once(':').unwrap_or((field, ""));
+    match (head, tail) {
+        ("port25" | "port465" | "port587" | "port2525", _) => {
+            format!("Outbound port {}", &head[4..])
+        }
+        ("inbound25", _) => "Inbound port 25".to_owned(),
+        ("unblock_route", _) => "How to unblock".to_owned(),
+        ("unblock_conditions", _) => "Unblock conditions".to_owned(),
+        ("recommended_relay", _) => "Recommended route".to_owned(),
+        ("variant", name) => name.to_owned(),
+        ("host", host) => format!("SMTP host {host}"),
+        ("port", n) => format!("Port {n}"),
+        ("tls", n) => format!("TLS on port {n}"),
+        ("username", _) => "User name".to_owned(),
+        ("free_tier", _) => "Free tier".to_owned(),
+        ("price", _) => "Price".to_owned(),
+        _ => field.to_owned(),
     }
 }
 
@@ -46,7 +65,6 @@ pub fn provider_cells(p: &Provider) -> Vec<Cell> {
     let port = |n: u16, status: PortStatus| {
         cell(
             format!("port{n}"),
-            format!("Outbound port {n}"),
             status.label(),
             status != PortStatus::Unknown,
         )
@@ -54,7 +72,6 @@ pub fn provider_cells(p: &Provider) -> Vec<Cell> {
     let mut cells = vec![
         cell(
             "port25",
-            "Outbound port 25",
             p.port25.label(),
             p.port25 != Port25Policy::Unknown,
         ),
@@ -63,19 +80,16 @@ pub fn provider_cells(p: &Provider) -> Vec<Cell> {
         port(2525, p.other_ports.alternate_2525),
         cell(
             "inbound25",
-            "Inbound port 25",
             p.inbound25.label(),
             p.inbound25 != PortStatus::Unknown,
         ),
         cell(
             "unblock_route",
-            "How to unblock",
             p.unblock.route.label(),
             p.unblock.route != UnblockRoute::Unknown,
         ),
         cell(
             "unblock_conditions",
-            "Unblock conditions",
             p.unblock.conditions.clone(),
             p.unblock.route != UnblockRoute::Unknown,
         ),
@@ -83,7 +97,6 @@ pub fn provider_cells(p: &Provider) -> Vec<Cell> {
     for v in &p.variants {
         cells.push(cell(
             format!("variant:{}", v.name),
-            v.name.clone(),
             format!(
                 "Port 25: {}; unblock: {}",
                 v.policy.label(),
@@ -93,12 +106,7 @@ pub fn provider_cells(p: &Provider) -> Vec<Cell> {
         ));
     }
     if let Some(relay) = &p.recommended_relay {
-        cells.push(cell(
-            "recommended_relay",
-            "Recommended route",
-            relay.text.clone(),
-            true,
-        ));
+        cells.push(cell("recommended_relay", relay.text.clone(), true));
     }
     cells
 }
@@ -110,32 +118,14 @@ pub fn relay_cells(r: &Relay) -> Vec<Cell> {
     let mut cells: Vec<Cell> = r
         .hosts
         .iter()
-        .map(|h| {
-            cell(
-                format!("host:{}", h.host),
-                "SMTP host",
-                h.host.clone(),
-                true,
-            )
-        })
+        .map(|h| cell(format!("host:{}", h.host), h.host.clone(), true))
         .collect();
     for p in &r.ports {
-        cells.push(cell(
-            format!("port:{}", p.port),
-            format!("Port {}", p.port),
-            p.tls.label(),
-            true,
-        ));
-        cells.push(cell(
-            format!("tls:{}", p.port),
-            format!("TLS on port {}", p.port),
-            p.tls.label(),
-            false,
-        ));
+        cells.push(cell(format!("port:{}", p.port), p.tls.label(), true));
+        cells.push(cell(format!("tls:{}", p.port), p.tls.label(), false));
     }
     cells.push(cell(
         "username",
-        "User name",
         r.credentials
             .literal
             .clone()
@@ -144,12 +134,11 @@ pub fn relay_cells(r: &Relay) -> Vec<Cell> {
     ));
     cells.push(cell(
         "free_tier",
-        "Free tier",
         r.free_tier.description.clone(),
         r.free_tier.as_of.is_some(),
     ));
     // The price has no typed field: its claim carries the value in words.
-    cells.push(cell("price", "Price", String::new(), false));
+    cells.push(cell("price", String::new(), false));
     cells
 }
 
@@ -414,6 +403,20 @@ mod tests {
         assert_eq!(fields(6), [("port:465".to_owned(), 59)]);
         assert!(fields(60).is_empty());
         assert_eq!(fields(-1).len(), 3, "a negative window lists everything");
+    }
+
+    #[test]
+    fn field_labels_read_as_words() {
+        assert_eq!(field_label("port25"), "Outbound port 25");
+        assert_eq!(field_label("port2525"), "Outbound port 2525");
+        assert_eq!(field_label("unblock_route"), "How to unblock");
+        assert_eq!(
+            field_label("variant:Enterprise Dev/Test"),
+            "Enterprise Dev/Test"
+        );
+        assert_eq!(field_label("host:smtp.x.net"), "SMTP host smtp.x.net");
+        assert_eq!(field_label("port:587"), "Port 587");
+        assert_eq!(field_label("something-else"), "something-else");
     }
 
     #[test]
