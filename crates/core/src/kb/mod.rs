@@ -8,6 +8,13 @@
 //! prerenderer, the tests) read the files and hand over strings. It does not
 //! render markdown either.
 //!
+//! Every factual cell of a provider or relay row is backed by a [`Claim`]: a
+//! verbatim quote from one of the row's [`Source`]s, with the date it was
+//! checked or the research's dates when it was not re-checked. [`cells`]
+//! lists a row's cells and finds each one's citation; [`validate`] fails on a
+//! cell without one. `providers.json` also names the article the project
+//! started from ([`Article`]) with a verdict on each of its claims.
+//!
 //! Every enum is spelled in kebab-case and every struct denies unknown fields,
 //! so a misspelt value or key fails to parse instead of being silently ignored.
 
