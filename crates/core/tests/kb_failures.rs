@@ -323,6 +323,37 @@ fn two_claims_for_one_cell_are_caught() {
 }
 
 #[test]
+fn host_claim_must_name_its_host() {
+    let mut kb = kb();
+    let r = kb.relays.iter().position(|r| r.id == "sendgrid").unwrap();
+    let field = format!("host:{}", kb.relays[r].hosts[0].host);
+    for source in &mut kb.relays[r].sources {
+        for claim in &mut source.claims {
+            if claim.field == field {
+                claim.quote = "Use our SMTP relay on port 587.".into();
+            }
+        }
+    }
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::HostNotInQuote {
+            kind: RowKind::Relay,
+            id: "sendgrid".into(),
+            field: field.clone(),
+        }]
+    );
+    // Saying how the host was inferred is the honest alternative.
+    for source in &mut kb.relays[r].sources {
+        for claim in &mut source.claims {
+            if claim.field == field {
+                claim.inferred = Some("The page names the host in its settings table.".into());
+            }
+        }
+    }
+    assert_eq!(validate(&kb), Ok(()));
+}
+
+#[test]
 fn confidence_must_follow_the_port25_citation() {
     let mut kb = kb();
     let p = kb

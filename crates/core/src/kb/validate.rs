@@ -178,6 +178,17 @@ pub enum ValidationError {
         /// The field key.
         field: String,
     },
+    /// A host claim's quote does not name the host, and the claim does not
+    /// say how the host was inferred.
+    #[error("{kind} {id:?}: the quote for {field} does not name the host")]
+    HostNotInQuote {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The field key (`host:<host>`).
+        field: String,
+    },
     /// A claim's quote is longer than [`MAX_QUOTE_CHARS`].
     #[error("{kind} {id:?}: the quote for {field} has {chars} characters, at most {MAX_QUOTE_CHARS} allowed")]
     QuoteTooLong {
@@ -465,6 +476,26 @@ fn host_of(url: &str) -> Option<&str> {
     Some(&rest[..end]).filter(|h| !h.is_empty())
 }
 
+/// Whether `quote` names `host`, ignoring case; a `<placeholder>` in the
+/// host (`email-smtp.<region>.amazonaws.com`) matches anything, so each
+/// literal part must appear, in order.
+fn names_host(quote: &str, host: &str) -> bool {
+    let quote = quote.to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    let mut from = 0;
+    for (i, part) in host.split(['<', '>']).enumerate() {
+        // Odd pieces are the placeholders' names.
+        if i % 2 == 1 || part.is_empty() {
+            continue;
+        }
+        match quote[from..].find(part) {
+            Some(at) => from += at + part.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
 /// The page a URL names: without its fragment or a trailing slash, so the
 /// same page cited at two anchors counts once.
 fn page_of(url: &str) -> String {
@@ -686,6 +717,15 @@ impl Validator<'_> {
                         field: field.to_owned(),
                         chars,
                     });
+                }
+                if let Some(host) = field.strip_prefix("host:") {
+                    if claim.inferred.is_none() && !names_host(&claim.quote, host) {
+                        self.push(ValidationError::HostNotInQuote {
+                            kind,
+                            id: id.to_owned(),
+                            field: field.to_owned(),
+                        });
+                    }
                 }
                 if claim
                     .inferred
@@ -1194,6 +1234,24 @@ mod tests {
         }
         assert_eq!(host_of("https://docs.x.com:443/a#b"), Some("docs.x.com"));
         assert_eq!(page_of("https://x.com/a/#b"), "https://x.com/a");
+    }
+
+    #[test]
+    fn quotes_name_hosts_with_placeholders() {
+        assert!(names_host("Host: `smtp.resend.com`", "smtp.resend.com"));
+        assert!(names_host(
+            "\"endpoint\": \"email-smtp.${region}.amazonaws.com\"",
+            "email-smtp.<region>.amazonaws.com"
+        ));
+        assert!(names_host("SERVER: MAIL.SMTP2GO.COM", "mail.smtp2go.com"));
+        assert!(!names_host(
+            "Outgoing Server Name: smtppro.zoho.com",
+            "smtp.zoho.com"
+        ));
+        assert!(!names_host(
+            "amazonaws.com then email-smtp.",
+            "email-smtp.<region>.amazonaws.com"
+        ));
     }
 
     #[test]
