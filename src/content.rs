@@ -618,6 +618,13 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
                 None => format!("{} (not verified)", r.free_tier.description),
             };
             let host = r.hosts.first().map(|h| h.host.clone()).unwrap_or_default();
+            // Host and free tier link to their citations on the relay's page.
+            let page = base.join(&format!("/relays/{}", r.id));
+            let host_href = format!("{page}#{}", cells::anchor(&format!("host:{host}")));
+            let free = match cells::citation(&r.sources, "free_tier") {
+                Some(_) => view! { <a href=format!("{page}#{}", cells::anchor("free_tier"))>{free}</a> }.into_any(),
+                None => view! { <span>{free}</span> }.into_any(),
+            };
             let more = (r.hosts.len() > 1).then(|| format!(" and {} more", r.hosts.len() - 1));
             let verified = if r.last_verified.is_empty() {
                 view! { <span>"not re-checked"</span> }.into_any()
@@ -627,7 +634,7 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
             view! {
                 <tr data-id=r.id.clone()>
                     <th scope="row"><a href=base.join(&format!("/relays/{}", r.id))>{r.name.clone()}</a></th>
-                    <td><code>{host}</code>{more}</td>
+                    <td><a href=host_href><code>{host}</code></a>{more}</td>
                     <td>{ports}</td>
                     <td>{free}</td>
                     <td>{r.confidence.label()}</td>
@@ -728,6 +735,17 @@ mod tests {
                     r.id
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_relays_table_links_hosts_and_free_tiers_to_their_citations() {
+        let table = html("relays-table");
+        assert!(table.contains("href=\"/port25/relays/sendgrid#claim-host-smtp-sendgrid-net\""));
+        for r in &kb().relays {
+            let free = format!("/port25/relays/{}#claim-free-tier", r.id);
+            let cited = cells::citation(&r.sources, "free_tier").is_some();
+            assert_eq!(table.contains(&free), cited, "{}", r.id);
         }
     }
 
