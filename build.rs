@@ -1,8 +1,10 @@
 //! Build script for the site: validates everything in `content/` and
 //! generates the small tables the browser bundle needs.
 //!
-//! Broken content fails the build here, before any page is rendered: a row
-//! without a source or date, an unknown enum value, a duplicate id, a broken
+//! Broken content fails the build here, before any page is rendered: a fact
+//! without a citation, a citation without a quote, a secondary source on the
+//! provider's own domain, the same page cited twice, a malformed date, an
+//! unknown enum value, a duplicate id, a broken
 //! internal link, a missing provider the original article names, a dangling
 //! or cyclic decision tree. Markdown is rendered to HTML here too (for the
 //! diagnosis verdicts the browser shows), so pulldown-cmark never ships in the
@@ -90,6 +92,10 @@ fn main() -> Result<()> {
             errors.len()
         );
     }
+
+    // The counts the data release is described by, on every build.
+    let counts = kb::Counts::of(&kb);
+    println!("cargo:warning=content: {counts}");
 
     let tree_json = read("diagnose/tree.json")?;
     let tree = diagnose::Tree::from_json(&tree_json)

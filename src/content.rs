@@ -13,8 +13,10 @@ use std::sync::OnceLock;
 use leptos::{prelude::*, tachys::view::RenderHtml};
 use port25_core::{
     kb::{
+        cells::{self, Cell},
         table::{sort_keys, COLUMNS},
-        Confidence, GuidePage, KnowledgeBase, Labelled, Provider, RawContent, Source,
+        ArticleClaim, Claim, Confidence, GuidePage, KnowledgeBase, Labelled, Provider, RawContent,
+        Source, SourceKind,
     },
     markdown::{self, RenderOptions, TermLink},
     site::{BasePath, Page},
@@ -83,6 +85,7 @@ pub fn fragment_keys() -> Vec<String> {
         "ports",
         "providers-table",
         "relays-table",
+        "corrections",
     ]
     .map(String::from)
     .to_vec();
@@ -102,8 +105,9 @@ pub fn fragment(key: &str, base: &BasePath) -> Option<String> {
         None if key == "ports" => ports(kb, base).to_html(),
         None if key == "providers-table" => providers_table(kb, base).to_html(),
         None if key == "relays-table" => relays_table(kb, base).to_html(),
+        None if key == "corrections" => corrections(kb, base).to_html(),
         Some(("provider", id)) => provider(kb, kb.provider(id)?, base).to_html(),
-        Some(("relay", id)) => relay(kb.relay(id)?, base).to_html(),
+        Some(("relay", id)) => relay(kb, kb.relay(id)?, base).to_html(),
         Some(("guide", slug)) => {
             let page = kb.guides.iter().find(|g| g.slug == slug)?;
             md(&page.markdown, base, true, 0)
@@ -113,43 +117,205 @@ pub fn fragment(key: &str, base: &BasePath) -> Option<String> {
     Some(html)
 }
 
-/// A list of sources, each linked when it has a URL.
+/// A list of sources: each linked, with its kind, date and how many claims it
+/// backs.
 fn sources(list: &[Source]) -> impl IntoView {
     let items = list
         .iter()
         .map(|s| {
-            let kind = s.kind.label();
-            let title = s.title.clone();
-            match &s.url {
-                Some(url) => {
-                    view! { <li><a href=url.clone()>{title}</a>" ("{kind}")"</li> }.into_any()
-                }
-                None => view! { <li>{title}" ("{kind}", no link)"</li> }.into_any(),
-            }
+            let date = s.published.clone().map(|d| format!(", dated {d}"));
+            let claims = match s.claims.len() {
+                1 => "1 claim".to_owned(),
+                n => format!("{n} claims"),
+            };
+            view! { <li><a href=s.url.clone()>{s.title.clone()}</a>" ("{s.kind.label()}{date}", "{claims}")"</li> }
         })
         .collect_view();
     view! { <ul class="sources">{items}</ul> }
 }
 
-fn provider(kb: &KnowledgeBase, p: &port25_core::kb::Provider, base: &BasePath) -> impl IntoView {
-    let ports = [
-        (465, p.other_ports.smtps),
-        (587, p.other_ports.submission),
-        (2525, p.other_ports.alternate_2525),
-    ]
-    .map(|(port, status)| view! { <li>"Port "{port}": "<strong>{status.label()}</strong></li> })
-    .collect_view();
+/// One claim's citation: the verbatim quote, its source linked, official or
+/// secondary, the source's date, the check date, and how a value was
+/// inferred.
+fn citation(source: &Source, claim: &Claim) -> impl IntoView {
+    let kind = match source.kind {
+        SourceKind::Official => "official source",
+        SourceKind::Secondary => "secondary source",
+    };
+    let published = source
+        .published
+        .clone()
+        .map(|d| view! { ", dated "<time datetime=d.clone()>{d.clone()}</time> });
+    let checked = match claim.checked.date() {
+        Some(d) => view! { <span class="checked">"Checked "<time datetime=d.to_owned()>{d.to_owned()}</time></span> }.into_any(),
+        None => view! { <span class="checked not-rechecked">{claim.checked.describe()}</span> }.into_any(),
+    };
+    let inferred = claim
+        .inferred
+        .clone()
+        .map(|how| view! { <p class="inferred"><strong>"Inferred: "</strong>{how}</p> });
+    view! {
+        <blockquote cite=source.url.clone()><p>{claim.quote.clone()}</p></blockquote>
+        <p class="cited"><a href=source.url.clone()>{source.title.clone()}</a>" ("{kind}{published}"). "{checked}"."</p>
+        {inferred}
+    }
+}
+
+/// The table of a row's factual cells, one `<tr id="claim-...">` per cell, so
+/// a table cell elsewhere can link to its citation.
+fn claims_table(cells: &[Cell], list: &[Source], base: &BasePath) -> impl IntoView {
+    let rows = cells
+        .iter()
+        .filter_map(|cell| {
+            let cited = cells::citation(list, &cell.field);
+            let value = match cited {
+                Some((_, claim)) if cell.field == "price" => claim.value.clone().unwrap_or_default(),
+                _ => cell.value.clone(),
+            };
+            // Cells that never need a citation (a TLS quote, a price) show
+            // only when one is given.
+            if cited.is_none() && !cell.needs_citation && (cell.field.starts_with("tls:") || cell.field == "price") {
+                return None;
+            }
+            let evidence = match cited {
+                Some((source, claim)) => citation(source, claim).into_any(),
+                None => view! { <p class="uncited">"No source found states this; shown as unknown."</p> }.into_any(),
+            };
+            Some(view! {
+                <tr id=cells::anchor(&cell.field)>
+                    <th scope="row">{cell.label.clone()}</th>
+                    <td inner_html=md_inline(&value, base)></td>
+                    <td>{evidence}</td>
+                </tr>
+            })
+        })
+        .collect_view();
+    view! {
+        <table class="claims">
+            <thead><tr><th scope="col">"Fact"</th><th scope="col">"Value"</th><th scope="col">"Source and quote"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// Markdown rendered as one paragraph's inline content (no glossary links).
+fn md_inline(text: &str, base: &BasePath) -> String {
+    let html = md(text, base, false, 2);
+    let trimmed = html.trim();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html,
+    }
+}
+
+/// The notice on a low-confidence row, in words that match its sources.
+fn confidence_notice(cells: &[Cell], list: &[Source]) -> Option<String> {
+    let cited: Vec<(&Source, &Claim)> = cells::claims(list).collect();
+    if cited.is_empty() {
+        return Some("No source could be read for any fact on this page, so every value is unknown. Check the provider's own documentation.".to_owned());
+    }
+    let secondary = cited
+        .iter()
+        .filter(|(s, _)| s.kind == SourceKind::Secondary)
+        .count();
+    let not_rechecked = cited
+        .iter()
+        .filter(|(_, c)| c.checked.date().is_none())
+        .count();
+    let unknown = cells
+        .iter()
+        .filter(|c| !c.needs_citation && !c.field.starts_with("tls:") && c.field != "price")
+        .count();
+    let mut parts = Vec::new();
+    let port25 = cells::citation(list, "port25");
+    match port25 {
+        None => parts.push("the port 25 policy is unknown".to_owned()),
+        Some((s, _)) if s.kind == SourceKind::Secondary => {
+            parts.push("the port 25 policy rests on a secondary source".to_owned())
+        }
+        Some(_) => {}
+    }
+    if secondary > 0 {
+        parts.push(format!(
+            "{secondary} of {} cited facts rest on secondary sources",
+            cited.len()
+        ));
+    }
+    if not_rechecked > 0 {
+        parts.push(format!(
+            "{not_rechecked} were not re-checked since the research"
+        ));
+    }
+    if unknown > 0 {
+        parts.push(format!("{unknown} facts are unknown"));
+    }
+    Some(format!(
+        "Low confidence: {}. Check the provider's own documentation before relying on it.",
+        parts.join("; ")
+    ))
+}
+
+/// The original article's claims about one subject, under its name and link.
+fn article_claims(kb: &KnowledgeBase, subject: &str, page: &str, base: &BasePath) -> impl IntoView {
+    let claims: Vec<&ArticleClaim> = kb.article_claims(subject).collect();
+    (!claims.is_empty()).then(|| {
+        let a = &kb.article;
+        let corrections_link = view! {
+            " "<a href=base.join(Page::Corrections.path())>"Every correction to the article"</a>"."
+        };
+        let items = claims
+            .into_iter()
+            .map(|c| article_item(c, page, base))
+            .collect_view();
+        view! {
+            <h2 id="original-article">"What the original article said"</h2>
+            <p>
+                <a href=a.url.clone()>{a.title.clone()}</a>" ("{a.publisher.clone()}", "
+                <time datetime=a.published.clone()>{a.published.clone()}</time>")."
+                {corrections_link}
+            </p>
+            <ul class="article-claims">{items}</ul>
+        }
+    })
+}
+
+fn article_item(c: &ArticleClaim, page: &str, base: &BasePath) -> impl IntoView {
+    let evidence = c
+        .fields
+        .iter()
+        .map(|f| {
+            let href = format!("{}#{}", base.join(page), cells::anchor(f));
+            view! { " "<a href=href>{cells::field_label(f)}</a> }
+        })
+        .collect_view();
+    view! {
+        <li id=c.anchor()>
+            <p><q>{c.claim.clone()}</q></p>
+            <p><strong class=format!("verdict verdict-{}", c.verdict.key())>{c.verdict.label()}</strong>". "</p>
+            <div inner_html=md(&c.evidence, base, false, 2)></div>
+            {(!c.fields.is_empty()).then(|| view! { <p class="evidence-links">"Evidence:"{evidence}</p> })}
+        </li>
+    }
+}
+
+fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView {
+    let cells = cells::provider_cells(p);
+    let page = format!("/providers/{}", p.id);
     let variants = (!p.variants.is_empty()).then(|| {
         let rows = p
             .variants
             .iter()
             .map(|v| {
+                let href = format!("#{}", cells::anchor(&format!("variant:{}", v.name)));
                 view! {
                     <tr>
-                        <th scope="row">{v.name.clone()}</th>
+                        <th scope="row"><a href=href>{v.name.clone()}</a></th>
                         <td>{v.policy.label()}</td>
                         <td>{v.unblock.label()}</td>
-                        <td>{v.notes.clone().unwrap_or_default()}</td>
+                        <td inner_html=v.notes.as_deref().map(|n| md_inline(n, base)).unwrap_or_default()></td>
                     </tr>
                 }
             })
@@ -169,24 +335,27 @@ fn provider(kb: &KnowledgeBase, p: &port25_core::kb::Provider, base: &BasePath) 
             .and_then(|id| kb.relay(id))
             .map(|relay| {
                 let href = base.join(&format!("/relays/{}", relay.id));
-                view! { " See "<a href=href>{relay.name.clone()}</a>"." }
+                view! { <p>"See "<a href=href>{relay.name.clone()}</a>"."</p> }
             });
-        view! { <p>{r.text.clone()}{link}</p> }
-    });
-    let article = p.original_article.as_ref().map(|a| {
-        view! {
-            <h2 id="original-article">"What the original article said"</h2>
-            <p><strong>"Claim: "</strong>{a.claim.clone()}</p>
-            <p><strong>"Verdict: "</strong>{format!("{:?}", a.verdict).to_lowercase()}". "{a.explanation.clone()}</p>
-        }
+        view! { <h2 id="recommended-route">"Recommended route"</h2><div inner_html=md(&r.text, base, true, 2)></div>{link} }
     });
     let notes = p
         .notes
         .as_ref()
         .map(|n| view! { <h2 id="notes">"Notes"</h2><div inner_html=md(n, base, true, 2)></div> });
-    let low = (p.confidence == port25_core::kb::Confidence::Low).then(|| {
-        view! { <p class="notice" role="note"><strong>"Low confidence: "</strong>"this row rests on a single secondary source. Check the provider's own documentation before relying on it."</p> }
-    });
+    let low = (p.confidence == Confidence::Low)
+        .then(|| confidence_notice(&cells, &p.sources))
+        .flatten()
+        .map(|text| view! { <p class="notice" role="note">{text}</p> });
+    let checked = if p.last_verified.is_empty() {
+        "No fact on this page was re-checked since the research; each shows its date below."
+            .to_owned()
+    } else {
+        format!(
+            "Latest check: {}. Each fact shows its own date below.",
+            p.last_verified
+        )
+    };
     view! {
         <p class="lede">
             {format!("Outbound port 25: {}. Unblock: {}.", p.port25.label(), p.unblock.route.label())}
@@ -194,41 +363,54 @@ fn provider(kb: &KnowledgeBase, p: &port25_core::kb::Provider, base: &BasePath) 
         {low}
         <dl class="facts">
             <dt>"Category"</dt><dd>{p.category.label()}</dd>
-            <dt>"Outbound port 25"</dt><dd><strong>{p.port25.label()}</strong></dd>
-            <dt>"How to unblock"</dt><dd><strong>{p.unblock.route.label()}</strong>" - "{p.unblock.conditions.clone()}</dd>
             <dt>"Confidence"</dt><dd>{p.confidence.label()}</dd>
-            <dt>"Last verified"</dt><dd><time datetime=p.last_verified.clone()>{p.last_verified.clone()}</time>" (sources as of: "{p.sources_as_of.clone()}")"</dd>
+            <dt>"Checked"</dt><dd>{checked}</dd>
         </dl>
-        <h2 id="other-ports">"Other outbound ports"</h2>
-        <ul>{ports}</ul>
+        <h2 id="claims">"Facts and their sources"</h2>
+        {claims_table(&cells, &p.sources, base)}
         {variants}
-        <h2 id="recommended-route">"Recommended route"</h2>
         {relay}
         {notes}
-        {article}
+        {article_claims(kb, &format!("provider:{}", p.id), &page, base)}
         <h2 id="sources">"Sources"</h2>
         {sources(&p.sources)}
     }
 }
 
-fn relay(r: &port25_core::kb::Relay, base: &BasePath) -> impl IntoView {
+fn relay(kb: &KnowledgeBase, r: &port25_core::kb::Relay, base: &BasePath) -> impl IntoView {
     // The generator is another bundle: the browser loads it, not the router.
     let generator = format!("{}?v=1&relay={}", base.join(Page::Generator.path()), r.id);
+    let cells = cells::relay_cells(r);
     let hosts = r
         .hosts
         .iter()
-        .map(|h| view! { <tr><td><code>{h.host.clone()}</code></td><td>{h.region.clone()}</td><td>{h.note.clone().unwrap_or_default()}</td></tr> })
+        .map(|h| {
+            let href = format!("#{}", cells::anchor(&format!("host:{}", h.host)));
+            view! { <tr><td><a href=href><code>{h.host.clone()}</code></a></td><td>{h.region.clone()}</td><td inner_html=h.note.as_deref().map(|n| md_inline(n, base)).unwrap_or_default()></td></tr> }
+        })
         .collect_view();
     let ports = r
         .ports
         .iter()
-        .map(|p| view! { <tr><td>{p.port}</td><td>{p.tls.label()}</td><td>{p.note.clone().unwrap_or_default()}</td></tr> })
+        .map(|p| {
+            let href = format!("#{}", cells::anchor(&format!("port:{}", p.port)));
+            view! { <tr><td><a href=href>{p.port}</a></td><td>{p.tls.label()}</td><td inner_html=p.note.as_deref().map(|n| md_inline(n, base)).unwrap_or_default()></td></tr> }
+        })
         .collect_view();
     let literal = r
         .credentials
         .literal
         .clone()
         .map(|l| view! { " The username is literally "<code>{l}</code>"." });
+    let free = match &r.free_tier.as_of {
+        Some(d) => format!(" (as of {d})"),
+        None => " (not verified)".to_owned(),
+    };
+    let checked = if r.last_verified.is_empty() {
+        "no fact re-checked since the research".to_owned()
+    } else {
+        format!("latest check {}", r.last_verified)
+    };
     view! {
         <p><a href=generator rel="external">{format!("Generate the configuration for {}", r.name)}</a></p>
         <h2 id="hosts">"Hosts and regions"</h2>
@@ -236,14 +418,51 @@ fn relay(r: &port25_core::kb::Relay, base: &BasePath) -> impl IntoView {
         <h2 id="ports">"Ports"</h2>
         <table><thead><tr><th scope="col">"Port"</th><th scope="col">"TLS"</th><th scope="col">"Note"</th></tr></thead><tbody>{ports}</tbody></table>
         <h2 id="credentials">"Credentials"</h2>
-        <p>{r.credentials.username_help.clone()}{literal}</p>
-        <p>{r.credentials.password_help.clone()}</p>
+        <div inner_html=md(&r.credentials.username_help, base, true, 2)></div>
+        <p>{literal}</p>
+        <div inner_html=md(&r.credentials.password_help, base, true, 2)></div>
         <h2 id="free-tier">"Free tier"</h2>
-        <p>{r.free_tier.description.clone()}{r.free_tier.as_of.clone().map(|d| format!(" (as of {d})"))}</p>
-        {r.notes.clone().map(|n| view! { <h2 id="notes">"Notes"</h2><p>{n}</p> })}
-        <p>"Confidence: "{r.confidence.label()}". Last verified: "<time datetime=r.last_verified.clone()>{r.last_verified.clone()}</time>"."</p>
+        <p><span inner_html=md_inline(&r.free_tier.description, base)></span>{free}</p>
+        {r.notes.clone().map(|n| view! { <h2 id="notes">"Notes"</h2><div inner_html=md(&n, base, true, 2)></div> })}
+        <p>"Confidence: "{r.confidence.label()}"; "{checked}"."</p>
+        <h2 id="claims">"Facts and their sources"</h2>
+        {claims_table(&cells, &r.sources, base)}
+        {article_claims(kb, &format!("relay:{}", r.id), &format!("/relays/{}", r.id), base)}
         <h2 id="sources">"Sources"</h2>
         {sources(&r.sources)}
+    }
+}
+
+/// The corrections page: every claim of the original article that the
+/// sources do not confirm, with its verdict and evidence, by subject.
+fn corrections(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
+    let a = &kb.article;
+    let items = a
+        .claims
+        .iter()
+        .filter(|c| c.verdict != port25_core::kb::Verdict::Confirmed)
+        .map(|c| {
+            let (page, name) = match (c.provider(), c.relay()) {
+                (Some(id), _) => (format!("/providers/{id}"), kb.provider(id).map(|p| p.name.clone())),
+                (_, Some(id)) => (format!("/relays/{id}"), kb.relay(id).map(|r| r.name.clone())),
+                _ => (String::from("/"), None),
+            };
+            let subject = name.map(|n| view! { <h2><a href=base.join(&page)>{n}</a></h2> });
+            view! { <section class="correction">{subject}<ul class="article-claims">{article_item(c, &page, base)}</ul></section> }
+        })
+        .collect_view();
+    let confirmed = a
+        .claims
+        .iter()
+        .filter(|c| c.verdict == port25_core::kb::Verdict::Confirmed)
+        .count();
+    view! {
+        <p>
+            "Every claim of "<a href=a.url.clone()>{a.title.clone()}</a>" ("{a.publisher.clone()}", "
+            <time datetime=a.published.clone()>{a.published.clone()}</time>") that the sources do not confirm. "
+            {format!("{} claims were checked; {confirmed} are confirmed and shown on the provider and relay pages.", a.claims.len())}
+        </p>
+        {items}
     }
 }
 
@@ -304,22 +523,13 @@ fn ports(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
             view! {
                 <section class="port">
                     <h2 id=p.number.to_string()><a class="anchor" href=format!("#{}", p.number)>{format!("Port {}: {}", p.number, p.name)}</a></h2>
-                    <p>{p.purpose.clone()}</p>
+                    <div inner_html=md(&p.purpose, base, true, 2)></div>
                     <p>"TLS: "<strong>{p.tls.label()}</strong>". "{(!p.rfcs.is_empty()).then(|| view! { "Defined in " {rfcs} })}</p>
                     {(!p.blocked_by.is_empty()).then(|| view! { <p>"Blocked outbound by:"</p><ul class="columns">{blocked_by}</ul> })}
                 </section>
             }
         })
         .collect_view()
-}
-
-/// The first official source with a URL, else the first with a URL: the one a
-/// table cell cites.
-fn cited(sources: &[Source]) -> Option<&Source> {
-    sources
-        .iter()
-        .filter(|s| s.url.is_some())
-        .min_by_key(|s| s.kind != port25_core::kb::SourceKind::Official)
 }
 
 /// The providers comparison table. Every row carries its filter values and
@@ -352,14 +562,22 @@ fn providers_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
 }
 
 fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
-    let source = cited(&p.sources).cloned();
-    let cite = move |text: &'static str| {
-        match &source {
-        Some(s) => view! { <a href=s.url.clone().unwrap_or_default() title=format!("Source: {}", s.title)>{text}</a> }.into_any(),
+    let page = base.join(&format!("/providers/{}", p.id));
+    // Each cited cell links to its citation on the provider's page.
+    let cite = |field: &str, text: &'static str| match cells::citation(&p.sources, field) {
+        Some((source, claim)) => {
+            let href = format!("{page}#{}", cells::anchor(field));
+            let title = format!("{} ({})", source.title, claim.checked.describe());
+            view! { <a href=href title=title>{text}</a> }.into_any()
+        }
         None => view! { <span>{text}</span> }.into_any(),
-    }
     };
     let low = p.confidence == Confidence::Low;
+    let checked = if p.last_verified.is_empty() {
+        view! { <span>"not re-checked"</span> }.into_any()
+    } else {
+        view! { <time datetime=p.last_verified.clone()>{p.last_verified.clone()}</time> }.into_any()
+    };
     view! {
         <tr
             data-name=format!("{} {}", p.name, p.id)
@@ -369,15 +587,15 @@ fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
             data-sort=sort_keys(p)
             class:low-confidence=low
         >
-            <th scope="row"><a href=base.join(&format!("/providers/{}", p.id))>{p.name.clone()}</a></th>
+            <th scope="row"><a href=page.clone()>{p.name.clone()}</a></th>
             <td>{p.category.label()}</td>
-            <td>{cite(p.port25.label())}</td>
-            <td>{cite(p.other_ports.smtps.label())}</td>
-            <td>{cite(p.other_ports.submission.label())}</td>
-            <td>{cite(p.other_ports.alternate_2525.label())}</td>
-            <td>{cite(p.unblock.route.label())}</td>
-            <td>{if low { "Low (single source)" } else { p.confidence.label() }}</td>
-            <td><time datetime=p.last_verified.clone()>{p.last_verified.clone()}</time></td>
+            <td>{cite("port25", p.port25.label())}</td>
+            <td>{cite("port465", p.other_ports.smtps.label())}</td>
+            <td>{cite("port587", p.other_ports.submission.label())}</td>
+            <td>{cite("port2525", p.other_ports.alternate_2525.label())}</td>
+            <td>{cite("unblock_route", p.unblock.route.label())}</td>
+            <td>{p.confidence.label()}</td>
+            <td>{checked}</td>
         </tr>
     }
 }
@@ -396,19 +614,26 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
                 .join(", ");
             let free = match &r.free_tier.as_of {
                 Some(date) => format!("{} (as of {date})", r.free_tier.description),
-                None => r.free_tier.description.clone(),
+                None => format!("{} (not verified)", r.free_tier.description),
             };
             let host = r.hosts.first().map(|h| h.host.clone()).unwrap_or_default();
+            // Host and free tier link to their citations on the relay's page.
+            let page = base.join(&format!("/relays/{}", r.id));
+            let host_href = format!("{page}#{}", cells::anchor(&format!("host:{host}")));
+            let free = match cells::citation(&r.sources, "free_tier") {
+                Some(_) => view! { <a href=format!("{page}#{}", cells::anchor("free_tier"))>{free}</a> }.into_any(),
+                None => view! { <span>{free}</span> }.into_any(),
+            };
             let more = (r.hosts.len() > 1).then(|| format!(" and {} more", r.hosts.len() - 1));
-            let verified = view! { <time datetime=r.last_verified.clone()>{r.last_verified.clone()}</time> };
-            let verified = match cited(&r.sources).and_then(|s| s.url.clone()) {
-                Some(url) => view! { <a href=url>{verified}</a> }.into_any(),
-                None => verified.into_any(),
+            let verified = if r.last_verified.is_empty() {
+                view! { <span>"not re-checked"</span> }.into_any()
+            } else {
+                view! { <time datetime=r.last_verified.clone()>{r.last_verified.clone()}</time> }.into_any()
             };
             view! {
                 <tr data-id=r.id.clone()>
                     <th scope="row"><a href=base.join(&format!("/relays/{}", r.id))>{r.name.clone()}</a></th>
-                    <td><code>{host}</code>{more}</td>
+                    <td><a href=host_href><code>{host}</code></a>{more}</td>
                     <td>{ports}</td>
                     <td>{free}</td>
                     <td>{r.confidence.label()}</td>
@@ -426,10 +651,171 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
                     <th scope="col">"Ports"</th>
                     <th scope="col">"Free tier"</th>
                     <th scope="col">"Confidence"</th>
-                    <th scope="col">"Last verified"</th>
+                    <th scope="col">"Checked"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fragment's HTML without the renderer's `<!>` markers.
+    fn html(key: &str) -> String {
+        fragment(key, &BasePath::parse("/port25/").unwrap())
+            .unwrap_or_else(|| panic!("fragment {key}"))
+            .replace("<!>", "")
+    }
+
+    /// `html` without its blockquotes: verbatim quotes may hold anything.
+    fn outside_quotes(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(start) = rest.find("<blockquote") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find("</blockquote>")
+                .map_or(rest.len(), |e| start + e + 13);
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn every_cited_provider_cell_has_its_anchor_quote_and_date() {
+        let kb = kb();
+        for p in &kb.providers {
+            let page = html(&format!("provider/{}", p.id));
+            for cell in cells::provider_cells(p) {
+                let anchor = format!("id=\"{}\"", cells::anchor(&cell.field));
+                if let Some((source, claim)) = cells::citation(&p.sources, &cell.field) {
+                    assert!(page.contains(&anchor), "{} {}", p.id, cell.field);
+                    assert!(
+                        page.contains(&source.url.replace('&', "&amp;")),
+                        "{} {}",
+                        p.id,
+                        source.url
+                    );
+                    let words = match claim.checked.date() {
+                        Some(d) => format!("<time datetime=\"{d}\">{d}</time>"),
+                        None => claim.checked.describe(),
+                    };
+                    assert!(page.contains(&words), "{} {}: {words}", p.id, cell.field);
+                } else if cell.needs_citation {
+                    panic!("{} {} has no citation", p.id, cell.field);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_relay_host_and_port_links_to_its_citation() {
+        for r in &kb().relays {
+            let page = html(&format!("relay/{}", r.id));
+            for field in r
+                .hosts
+                .iter()
+                .map(|h| format!("host:{}", h.host))
+                .chain(r.ports.iter().map(|p| format!("port:{}", p.port)))
+            {
+                let anchor = cells::anchor(&field);
+                assert!(
+                    page.contains(&format!("id=\"{anchor}\"")),
+                    "{} {field}",
+                    r.id
+                );
+                assert!(
+                    page.contains(&format!("href=\"#{anchor}\"")),
+                    "{} {field}",
+                    r.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_relays_table_links_hosts_and_free_tiers_to_their_citations() {
+        let table = html("relays-table");
+        assert!(table.contains("href=\"/port25/relays/sendgrid#claim-host-smtp-sendgrid-net\""));
+        for r in &kb().relays {
+            let free = format!("/port25/relays/{}#claim-free-tier", r.id);
+            let cited = cells::citation(&r.sources, "free_tier").is_some();
+            assert_eq!(table.contains(&free), cited, "{}", r.id);
+        }
+    }
+
+    #[test]
+    fn the_providers_table_links_each_cited_cell_to_its_citation() {
+        let table = html("providers-table");
+        let hetzner = "/port25/providers/hetzner-cloud#claim-port25";
+        assert!(table.contains(&format!("href=\"{hetzner}\"")), "{hetzner}");
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port465\""));
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port587\""));
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-unblock-route\""));
+        // An unknown cell links nowhere.
+        assert!(!table.contains("hetzner-dedicated#claim-port25"));
+        let page = html("provider/hetzner-cloud");
+        assert!(page.contains("id=\"claim-port25\""));
+    }
+
+    #[test]
+    fn verdicts_read_as_words_and_the_article_is_named_and_linked() {
+        let page = html("provider/hetzner-cloud");
+        assert!(page.contains("Contradicted"), "verdict as a word");
+        assert!(!page.contains("confirmedwithnuance") && !page.contains("partlycontradicted"));
+        assert!(page.contains(&kb().article.url));
+        assert!(page.contains(&kb().article.title));
+        let corrections = html("corrections");
+        for claim in &kb().article.claims {
+            let listed = corrections.contains(&format!("id=\"{}\"", claim.anchor()));
+            let corrected = claim.verdict != port25_core::kb::Verdict::Confirmed;
+            assert_eq!(listed, corrected, "{}", claim.id);
+        }
+    }
+
+    #[test]
+    fn ports_and_recommended_routes_render_their_markdown() {
+        let ports = html("ports");
+        assert!(!ports.contains("]("), "raw markdown link on /ports");
+        for p in &kb().providers {
+            let page = outside_quotes(&html(&format!("provider/{}", p.id)));
+            assert!(!page.contains("]("), "raw markdown link on {}", p.id);
+            if p.recommended_relay
+                .as_ref()
+                .is_some_and(|r| r.text.contains('`'))
+            {
+                assert!(page.contains("<code>"), "{}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn the_low_confidence_notice_says_what_the_sources_are() {
+        let kb = kb();
+        for p in kb
+            .providers
+            .iter()
+            .filter(|p| p.confidence == Confidence::Low)
+        {
+            let cells = cells::provider_cells(p);
+            let text = confidence_notice(&cells, &p.sources).unwrap();
+            let secondary = cells::claims(&p.sources)
+                .filter(|(s, _)| s.kind == SourceKind::Secondary)
+                .count();
+            if secondary == 0 {
+                assert!(!text.contains("secondary"), "{}: {text}", p.id);
+            } else {
+                assert!(
+                    text.contains(&format!("{secondary} of ")),
+                    "{}: {text}",
+                    p.id
+                );
+            }
+            assert!(!text.contains("a single secondary source"), "{}", p.id);
+        }
     }
 }

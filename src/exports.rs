@@ -5,11 +5,15 @@
 //! RFC 4180 (comma-separated, CRLF line ends, fields quoted when needed),
 //! UTF-8, with a header row; a field holding several values separates them
 //! with ` | ` (space, vertical bar, space), and a source is written as
-//! `kind: title <url>`. The about page documents the same form.
+//! `kind: title <url>`. The about page documents the same form. `claims.csv`
+//! has one row per cited fact of a provider or relay: the field, its value,
+//! the source, the verbatim quote and the dates.
 
 use anyhow::Result;
 use port25_core::kb::{
-    FaqFile, GlossaryFile, KnowledgeBase, Labelled, PortsFile, ProvidersFile, RelaysFile, Source,
+    cells::{self, Cell},
+    Checked, FaqFile, GlossaryFile, KnowledgeBase, Labelled, PortsFile, ProvidersFile, RelaysFile,
+    Source,
 };
 use serde::Serialize;
 
@@ -18,6 +22,9 @@ pub const MULTI_SEPARATOR: &str = " | ";
 
 /// The exported data sets, by file stem.
 pub const KINDS: [&str; 5] = ["providers", "relays", "ports", "glossary", "faq"];
+
+/// The CSV-only data sets: one row per claim, one per article claim.
+pub const CSV_ONLY: [&str; 2] = ["claims", "article"];
 
 /// One export: a file name under `data/` and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,10 +40,40 @@ fn join<I: IntoIterator<Item = String>>(items: I) -> String {
 }
 
 fn source_text(s: &Source) -> String {
-    match &s.url {
-        Some(url) => format!("{}: {} <{url}>", s.kind.key(), s.title),
-        None => format!("{}: {}", s.kind.key(), s.title),
-    }
+    format!("{}: {} <{}>", s.kind.key(), s.title, s.url)
+}
+
+/// One row per claim of `sources`, with the value of its cell.
+fn claim_rows(kind: &str, id: &str, cells: &[Cell], sources: &[Source]) -> Vec<Vec<String>> {
+    cells::claims(sources)
+        .map(|(s, c)| {
+            let value = c.value.clone().unwrap_or_else(|| {
+                cells
+                    .iter()
+                    .find(|cell| cell.field == c.field)
+                    .map(|cell| cell.value.clone())
+                    .unwrap_or_default()
+            });
+            let (checked, research) = match &c.checked {
+                Checked::On(date) => (date.clone(), String::new()),
+                Checked::NotRechecked { from, to } => (String::new(), format!("{from}/{to}")),
+            };
+            vec![
+                kind.to_owned(),
+                id.to_owned(),
+                c.field.clone(),
+                value,
+                s.kind.key().to_owned(),
+                s.title.clone(),
+                s.url.clone(),
+                s.published.clone().unwrap_or_default(),
+                c.quote.clone(),
+                checked,
+                research,
+                c.inferred.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
 }
 
 /// A JSON document with its `$schema` link first.
@@ -77,18 +114,16 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                 "port465",
                 "port587",
                 "port2525",
+                "inbound25",
                 "unblock",
                 "unblock_conditions",
                 "variants",
                 "recommended_relay",
                 "recommended_relay_id",
                 "sources",
-                "sources_as_of",
                 "last_verified",
                 "confidence",
                 "notes",
-                "article_claim",
-                "article_verdict",
             ],
             kb.providers
                 .iter()
@@ -101,6 +136,7 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                         p.other_ports.smtps.key().into(),
                         p.other_ports.submission.key().into(),
                         p.other_ports.alternate_2525.key().into(),
+                        p.inbound25.key().into(),
                         p.unblock.route.key().into(),
                         p.unblock.conditions.clone(),
                         join(p.variants.iter().map(|v| {
@@ -115,18 +151,9 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                             .and_then(|r| r.relay_id.clone())
                             .unwrap_or_default(),
                         join(p.sources.iter().map(source_text)),
-                        p.sources_as_of.clone(),
                         p.last_verified.clone(),
                         p.confidence.key().into(),
                         p.notes.clone().unwrap_or_default(),
-                        p.original_article
-                            .as_ref()
-                            .map(|a| a.claim.clone())
-                            .unwrap_or_default(),
-                        p.original_article
-                            .as_ref()
-                            .map(|a| format!("{:?}", a.verdict))
-                            .unwrap_or_default(),
                     ]
                 })
                 .collect(),
@@ -215,6 +242,48 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                 })
                 .collect(),
         ),
+        "claims" => (
+            vec![
+                "row_kind",
+                "row_id",
+                "field",
+                "value",
+                "source_kind",
+                "source_title",
+                "source_url",
+                "source_date",
+                "quote",
+                "checked",
+                "not_rechecked_research",
+                "inferred",
+            ],
+            kb.providers
+                .iter()
+                .flat_map(|p| claim_rows("provider", &p.id, &cells::provider_cells(p), &p.sources))
+                .chain(
+                    kb.relays.iter().flat_map(|r| {
+                        claim_rows("relay", &r.id, &cells::relay_cells(r), &r.sources)
+                    }),
+                )
+                .collect(),
+        ),
+        "article" => (
+            vec!["id", "subject", "claim", "verdict", "evidence", "fields"],
+            kb.article
+                .claims
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.clone(),
+                        c.subject.clone(),
+                        c.claim.clone(),
+                        c.verdict.key().into(),
+                        c.evidence.clone(),
+                        join(c.fields.iter().cloned()),
+                    ]
+                })
+                .collect(),
+        ),
         "faq" => (
             vec!["id", "question", "answer"],
             kb.faq
@@ -251,6 +320,7 @@ pub fn all(kb: &KnowledgeBase, changelog: &str) -> Result<Vec<ExportFile>> {
                 "providers",
                 &ProvidersFile {
                     data_version: v.clone(),
+                    article: kb.article.clone(),
                     providers: kb.providers.clone(),
                 },
             )?,
@@ -320,7 +390,7 @@ pub fn all(kb: &KnowledgeBase, changelog: &str) -> Result<Vec<ExportFile>> {
             contents: changelog.to_owned(),
         },
     ];
-    for kind in KINDS {
+    for kind in KINDS.into_iter().chain(CSV_ONLY) {
         files.push(ExportFile {
             path: format!("{kind}.csv"),
             contents: csv(kb, kind)?,
@@ -373,7 +443,7 @@ mod tests {
     #[test]
     fn csv_exports_read_back_equal_to_the_source_rows() {
         let kb = content::kb();
-        for kind in KINDS {
+        for kind in KINDS.into_iter().chain(CSV_ONLY) {
             let text = csv(kb, kind).unwrap();
             assert!(text.ends_with("\r\n"), "{kind}: RFC 4180 line ends");
             let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -394,9 +464,32 @@ mod tests {
         let hetzner = rows.iter().find(|r| r[0] == "hetzner-cloud").unwrap();
         assert_eq!(hetzner[3], "blocked");
         assert!(
-            hetzner[12].contains("<https://docs.hetzner.com/"),
+            hetzner[13].contains("<https://docs.hetzner.com/"),
             "{}",
-            hetzner[12]
+            hetzner[13]
+        );
+        // Every claim is a row, with its quote and its dates.
+        let (_, claims) = table(kb, "claims").unwrap();
+        let count: usize = kb
+            .providers
+            .iter()
+            .map(|p| p.sources.iter().map(|s| s.claims.len()).sum::<usize>())
+            .chain(
+                kb.relays
+                    .iter()
+                    .map(|r| r.sources.iter().map(|s| s.claims.len()).sum::<usize>()),
+            )
+            .sum();
+        assert_eq!(claims.len(), count);
+        let port25 = claims
+            .iter()
+            .find(|r| r[1] == "hetzner-cloud" && r[2] == "port25")
+            .unwrap();
+        assert_eq!(port25[3], "Blocked");
+        assert!(!port25[8].is_empty(), "quote");
+        assert!(
+            !port25[9].is_empty() || !port25[10].is_empty(),
+            "a check date or the research range"
         );
     }
 

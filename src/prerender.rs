@@ -376,6 +376,7 @@ fn page(route: Route<'static>) -> Result<(String, String, AnyView)> {
                 Page::Guide => view! { <Guide /> }.into_any(),
                 Page::Ports => view! { <Ports /> }.into_any(),
                 Page::About => view! { <About /> }.into_any(),
+                Page::Corrections => view! { <Corrections /> }.into_any(),
                 Page::NotFound => view! { <NotFound /> }.into_any(),
             },
         ),

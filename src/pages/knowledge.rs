@@ -41,6 +41,12 @@ pub(crate) fn Ports() -> impl IntoView {
     view! { <ProsePage page=Page::Ports key="ports" intro="Which port does what: relaying between servers, submission with STARTTLS, submission over implicit TLS, and the alternates relays offer." /> }
 }
 
+/// Every correction to the original article.
+#[component]
+pub(crate) fn Corrections() -> impl IntoView {
+    view! { <ProsePage page=Page::Corrections key="corrections" intro="The article Port25 started from made claims about providers; these are the ones its sources do not confirm, each with the verdict and the evidence." /> }
+}
+
 /// The guide's table of contents.
 #[component]
 pub(crate) fn Guide() -> impl IntoView {

@@ -3,6 +3,10 @@
 //! the same core function ([`port25_core::relay_config::generate`]) and the
 //! same relay data (built in, or `--data FILE`).
 //!
+//! `port25 data stale --days N` lists the knowledge base's claims not
+//! checked against their sources within N days, so a maintainer knows what
+//! to re-check.
+//!
 //! Passwords come from a file (`--password-file`) or standard input
 //! (`--password-stdin`), never from the command line unless the caller
 //! insists (`--password`, with a warning), because arguments are visible to
@@ -16,13 +20,16 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
-use port25_core::kb::{IsoDate, RelaysFile};
+use port25_core::kb::{cells, Checked, IsoDate, ProvidersFile, RelaysFile};
 use port25_core::relay_config::{
     generate, Catalog, Credentials, Mta, Options, RelayChoice, Stamp, TlsPolicy,
 };
 
 /// The relay data the binary was built with.
 const BUILT_IN_RELAYS: &str = include_str!("../../../content/data/relays.json");
+
+/// The provider data the binary was built with.
+const BUILT_IN_PROVIDERS: &str = include_str!("../../../content/data/providers.json");
 
 /// The generator page the permalink points at, unless `--page-url` says
 /// otherwise.
@@ -52,6 +59,47 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         data: Option<PathBuf>,
     },
+    /// Maintains the knowledge base's data.
+    Data {
+        #[command(subcommand)]
+        command: DataCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DataCommand {
+    /// Lists the claims not checked against their sources within N days,
+    /// oldest first: one line per claim with the row, the field, when it was
+    /// checked (or the research range of a claim never re-checked), its age
+    /// in days and the source to re-read.
+    Stale(StaleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct StaleArgs {
+    /// The window: claims checked more than this many days ago are listed.
+    #[arg(long)]
+    days: u32,
+    /// The day to count from, YYYY-MM-DD (default: today, UTC).
+    #[arg(long)]
+    today: Option<String>,
+    /// Reads providers.json from FILE instead of the built-in copy.
+    #[arg(long, value_name = "FILE")]
+    providers: Option<PathBuf>,
+    /// Reads relays.json from FILE instead of the built-in copy.
+    #[arg(long, value_name = "FILE")]
+    relays: Option<PathBuf>,
+    /// text: tab-separated lines after a summary; json: an array of objects.
+    #[arg(long, value_enum, default_value_t = StaleFormat::Text)]
+    format: StaleFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StaleFormat {
+    /// A summary line, then `kind<TAB>id<TAB>field<TAB>checked<TAB>age<TAB>url`.
+    Text,
+    /// `[{"row_kind","row_id","field","checked","not_rechecked","age_days","source_url","source_title"}]`.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,6 +191,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::RelayConfig(args) => relay_config(&args),
         Command::Relays { data } => list_relays(data.as_deref()),
+        Command::Data {
+            command: DataCommand::Stale(args),
+        } => data_stale(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -165,6 +216,82 @@ fn load_relays(data: Option<&Path>) -> anyhow::Result<RelaysFile> {
         ),
     };
     serde_json::from_str(&text).with_context(|| format!("parsing {origin}"))
+}
+
+fn read_or(path: Option<&Path>, built_in: &str) -> anyhow::Result<(String, String)> {
+    Ok(match path {
+        Some(path) => (
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            path.display().to_string(),
+        ),
+        None => (built_in.to_owned(), "the built-in data".to_owned()),
+    })
+}
+
+fn data_stale(args: &StaleArgs) -> anyhow::Result<()> {
+    let today_text = args.today.clone().unwrap_or_else(today);
+    let Some(today) = IsoDate::parse(&today_text) else {
+        bail!("--today {today_text:?} is not a date such as 2026-11-29")
+    };
+    let (text, origin) = read_or(args.providers.as_deref(), BUILT_IN_PROVIDERS)?;
+    let providers: ProvidersFile =
+        serde_json::from_str(&text).with_context(|| format!("parsing {origin}"))?;
+    let (text, origin) = read_or(args.relays.as_deref(), BUILT_IN_RELAYS)?;
+    let relays: RelaysFile =
+        serde_json::from_str(&text).with_context(|| format!("parsing {origin}"))?;
+    let total = cells::claims_count(&providers.providers, &relays.relays);
+    let stale = cells::stale(
+        &providers.providers,
+        &relays.relays,
+        today,
+        i64::from(args.days),
+    );
+    match args.format {
+        StaleFormat::Text => {
+            println!(
+                "# {} of {total} claims not checked within {} days of {today} (data {})",
+                stale.len(),
+                args.days,
+                providers.data_version
+            );
+            for s in &stale {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    s.row_kind,
+                    s.row_id,
+                    s.field,
+                    s.checked.describe(),
+                    s.age_days,
+                    s.source.url
+                );
+            }
+        }
+        StaleFormat::Json => {
+            let rows: Vec<serde_json::Value> = stale
+                .iter()
+                .map(|s| {
+                    let (checked, not_rechecked) = match s.checked {
+                        Checked::On(date) => (Some(date.as_str()), None),
+                        Checked::NotRechecked { from, to } => {
+                            (None, Some(serde_json::json!({ "from": from, "to": to })))
+                        }
+                    };
+                    serde_json::json!({
+                        "row_kind": s.row_kind,
+                        "row_id": s.row_id,
+                        "field": s.field,
+                        "checked": checked,
+                        "not_rechecked": not_rechecked,
+                        "age_days": s.age_days,
+                        "source_url": s.source.url,
+                        "source_title": s.source.title,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        }
+    }
+    Ok(())
 }
 
 fn list_relays(data: Option<&Path>) -> anyhow::Result<()> {
@@ -341,5 +468,7 @@ mod tests {
     #[test]
     fn built_in_data_parses() {
         assert!(!load_relays(None).unwrap().relays.is_empty());
+        let providers: ProvidersFile = serde_json::from_str(BUILT_IN_PROVIDERS).unwrap();
+        assert!(!providers.providers.is_empty());
     }
 }

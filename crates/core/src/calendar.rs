@@ -16,6 +16,19 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
+/// Converts a proleptic Gregorian (year, month, day) to days since
+/// 1970-01-01: the inverse of [`civil_from_days`] (Hinnant's
+/// `days_from_civil`). Used to age a claim's check date.
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// `YYYY-MM-DD` for a count of days since 1970-01-01.
 pub fn iso_date(days: i64) -> String {
     let (year, month, day) = civil_from_days(days);
@@ -34,5 +47,17 @@ mod tests {
         assert_eq!(iso_date(20_415), "2025-11-23");
         assert_eq!(iso_date(20_513), "2026-03-01");
         assert_eq!(civil_from_days(-719_468), (0, 3, 1));
+    }
+
+    #[test]
+    fn civil_dates_round_trip_to_days() {
+        for days in [-800_000, -1, 0, 11_016, 20_415, 20_513, 20_786, 100_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+        assert_eq!(
+            days_from_civil(2026, 11, 29) - days_from_civil(2026, 11, 23),
+            6
+        );
     }
 }

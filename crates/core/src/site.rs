@@ -34,13 +34,16 @@ pub enum Page {
     Ports,
     /// About the project, its sources and its probe.
     About,
+    /// Every correction to the original article: its claims the sources do
+    /// not confirm, with the verdict and the evidence.
+    Corrections,
     /// Shown for any path that is not a route; prerendered as `404.html`.
     NotFound,
 }
 
 impl Page {
     /// Every page, in navigation order, the 404 page last.
-    pub const ALL: [Page; 12] = [
+    pub const ALL: [Page; 13] = [
         Page::Home,
         Page::Providers,
         Page::Relays,
@@ -52,6 +55,7 @@ impl Page {
         Page::Faq,
         Page::Ports,
         Page::About,
+        Page::Corrections,
         Page::NotFound,
     ];
 
@@ -85,6 +89,7 @@ impl Page {
             Page::Guide => "/guide",
             Page::Ports => "/ports",
             Page::About => "/about",
+            Page::Corrections => "/corrections",
             Page::NotFound => "/404",
         }
     }
@@ -115,6 +120,7 @@ impl Page {
             Page::Guide => "Guide to blocked port 25",
             Page::Ports => "SMTP ports: 25, 465, 587 and 2525",
             Page::About => "About Port25",
+            Page::Corrections => "Corrections to the original article",
             Page::NotFound => "Page not found",
         }
     }
@@ -133,6 +139,7 @@ impl Page {
             Page::Guide => "Why providers block port 25, how to diagnose it, and the ways to send mail anyway, step by step.",
             Page::Ports => "What SMTP ports 25, 465, 587 and 2525 are for, which TLS mode each uses, and who blocks them.",
             Page::About => "Who makes Port25, where its facts come from, and how its probe service behaves.",
+            Page::Corrections => "Every claim of the article Port25 started from that its sources do not confirm, with the verdict and the evidence.",
             Page::NotFound => "This page does not exist. Find what you were looking for from the Port25 home page.",
         }
     }
@@ -151,6 +158,7 @@ impl Page {
             Page::Guide => "Guide",
             Page::Ports => "Ports",
             Page::About => "About",
+            Page::Corrections => "Corrections",
             Page::NotFound => "Not found",
         }
     }
@@ -382,12 +390,15 @@ mod tests {
     }
 
     #[test]
-    fn nav_lists_every_page_but_home_ports_and_404() {
+    fn nav_lists_every_page_but_home_ports_corrections_and_404() {
         for page in Page::ALL {
             let in_nav = Page::NAV.contains(&page);
             assert_eq!(
                 in_nav,
-                !matches!(page, Page::Home | Page::NotFound | Page::Ports),
+                !matches!(
+                    page,
+                    Page::Home | Page::NotFound | Page::Ports | Page::Corrections
+                ),
                 "{page:?}"
             );
         }

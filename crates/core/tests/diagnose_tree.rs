@@ -57,7 +57,7 @@ fn verdict_mut<'t>(tree: &'t mut Tree, id: &str) -> &'t mut port25_core::diagnos
 fn the_shipped_tree_validates() {
     let tree = Tree::builtin();
     assert_eq!(validate(&tree), Ok(()));
-    assert_eq!(tree.version, 1);
+    assert_eq!(tree.version, 2);
 }
 
 #[test]
@@ -383,4 +383,16 @@ fn glossary_and_faq_anchors_exist() {
             }
         }
     }
+}
+
+#[test]
+fn a_provider_question_must_answer_open_blocked_unknown() {
+    let mut tree = small();
+    question_mut(&mut tree, "middle").provider_port = Some(587);
+    assert_eq!(
+        errors(&tree),
+        [TreeError::ProviderAnswers {
+            node: "middle".into()
+        }]
+    );
 }

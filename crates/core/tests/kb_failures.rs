@@ -6,8 +6,8 @@ use std::fs;
 use std::path::PathBuf;
 
 use port25_core::kb::{
-    validate, GuidePage, KnowledgeBase, ParseError, RawContent, RowKind, UsernameConvention,
-    ValidationError,
+    validate, Checked, Claim, GuidePage, KnowledgeBase, ParseError, RawContent, RowKind,
+    SourceKind, UsernameConvention, ValidationError,
 };
 use serde_json::Value;
 
@@ -74,8 +74,22 @@ fn assert_json_error(files: &[Value; 5], expected_file: &str, needle: &str) {
 #[test]
 fn missing_source_is_caught() {
     let mut kb = kb();
-    kb.providers[0].sources.clear();
-    let id = kb.providers[0].id.clone();
+    // A row the original article says nothing about, so no article claim
+    // loses its evidence with the sources.
+    let i = kb
+        .providers
+        .iter()
+        .position(|p| {
+            !p.sources.is_empty()
+                && kb
+                    .article_claims(&format!("provider:{}", p.id))
+                    .next()
+                    .is_none()
+        })
+        .unwrap();
+    kb.providers[i].sources.clear();
+    kb.providers[i].confidence = port25_core::kb::Confidence::Low;
+    let id = kb.providers[i].id.clone();
     assert_eq!(
         errors(&kb),
         [ValidationError::MissingSource {
@@ -85,8 +99,17 @@ fn missing_source_is_caught() {
     );
 
     let mut kb = self::kb();
-    kb.relays[2].sources.clear();
-    let id = kb.relays[2].id.clone();
+    let i = kb
+        .relays
+        .iter()
+        .position(|r| {
+            kb.article_claims(&format!("relay:{}", r.id))
+                .next()
+                .is_none()
+        })
+        .unwrap();
+    kb.relays[i].sources.clear();
+    let id = kb.relays[i].id.clone();
     assert_eq!(
         errors(&kb),
         [ValidationError::MissingSource {
@@ -104,52 +127,308 @@ fn missing_source_is_caught() {
     assert_json_error(&files, "providers.json", "missing field `sources`");
 }
 
-#[test]
-fn official_source_without_url_is_caught() {
+/// The index of the source of `provider` holding the claim for `field`.
+fn source_of(kb: &KnowledgeBase, provider: &str, field: &str) -> (usize, usize) {
+    let p = kb.providers.iter().position(|p| p.id == provider).unwrap();
+    let s = kb.providers[p]
+        .sources
+        .iter()
+        .position(|s| s.claims.iter().any(|c| c.field == field))
+        .unwrap_or_else(|| panic!("{provider} cites {field}"));
+    (p, s)
+}
+
+/// A copy of `kb` with the claim for `field` of `provider` changed by `change`.
+fn with_claim(provider: &str, field: &str, change: impl FnOnce(&mut Claim)) -> KnowledgeBase {
     let mut kb = kb();
-    let source = &mut kb.providers[0].sources[0];
-    source.url = None;
-    let title = source.title.clone();
-    let id = kb.providers[0].id.clone();
+    let (p, s) = source_of(&kb, provider, field);
+    let claim = kb.providers[p].sources[s]
+        .claims
+        .iter_mut()
+        .find(|c| c.field == field)
+        .unwrap();
+    change(claim);
+    kb
+}
+
+#[test]
+fn malformed_source_url_is_caught() {
+    let mut kb = kb();
+    let (p, s) = source_of(&kb, "hetzner-cloud", "port25");
+    kb.providers[p].sources[s].url = "docs.hetzner.com/cloud/servers/faq/".into();
+    let title = kb.providers[p].sources[s].title.clone();
+    assert!(errors(&kb).contains(&ValidationError::BadSourceUrl {
+        kind: RowKind::Provider,
+        id: "hetzner-cloud".into(),
+        title,
+        url: Some("docs.hetzner.com/cloud/servers/faq/".into()),
+    }));
+}
+
+#[test]
+fn cell_without_citation_is_caught() {
+    let mut kb = kb();
+    let (p, s) = source_of(&kb, "hetzner-cloud", "port587");
+    kb.providers[p].sources[s]
+        .claims
+        .retain(|c| c.field != "port587");
     assert_eq!(
         errors(&kb),
-        [ValidationError::BadSourceUrl {
+        [ValidationError::MissingCitation {
             kind: RowKind::Provider,
-            id,
-            title,
-            url: None
+            id: "hetzner-cloud".into(),
+            field: "port587".into(),
+        }]
+    );
+
+    // A relay's host needs its citation too.
+    let mut kb = self::kb();
+    let r = kb.relays.iter().position(|r| r.id == "sendgrid").unwrap();
+    let host = format!("host:{}", kb.relays[r].hosts[0].host);
+    for source in &mut kb.relays[r].sources {
+        source.claims.retain(|c| c.field != host);
+    }
+    kb.relays[r].sources.retain(|s| !s.claims.is_empty());
+    let found = errors(&kb);
+    assert!(
+        found.contains(&ValidationError::MissingCitation {
+            kind: RowKind::Relay,
+            id: "sendgrid".into(),
+            field: host.clone(),
+        }),
+        "{found:?}"
+    );
+
+    // An unknown value needs none: there is nothing to cite.
+    let mut kb = self::kb();
+    let (p, s) = source_of(&kb, "hetzner-cloud", "port587");
+    kb.providers[p].sources[s]
+        .claims
+        .retain(|c| c.field != "port587");
+    kb.providers[p].other_ports.submission = port25_core::kb::PortStatus::Unknown;
+    kb.ports.iter_mut().for_each(|port| {
+        port.blocked_by
+            .retain(|id| id != "hetzner-cloud" || port.number != 587)
+    });
+    assert_eq!(validate(&kb), Ok(()));
+}
+
+#[test]
+fn secondary_source_on_the_providers_own_domain_is_caught() {
+    let mut kb = kb();
+    let (p, s) = source_of(&kb, "hetzner-cloud", "inbound25");
+    assert_eq!(kb.providers[p].sources[s].kind, SourceKind::Secondary);
+    kb.providers[p].sources[s].url = "https://www.hetzner.com/legal/system-policies/".into();
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::SecondaryOnOwnDomain {
+            kind: RowKind::Provider,
+            id: "hetzner-cloud".into(),
+            url: "https://www.hetzner.com/legal/system-policies/".into(),
+            domain: "hetzner.com".into(),
         }]
     );
 }
 
 #[test]
-fn unlinked_sources_require_low_confidence() {
+fn duplicate_source_is_caught() {
     let mut kb = kb();
-    let fly = kb.providers.iter_mut().find(|p| p.id == "fly-io").unwrap();
-    fly.confidence = port25_core::kb::Confidence::Medium;
+    let (p, s) = source_of(&kb, "hetzner-cloud", "port587");
+    let mut copy = kb.providers[p].sources[s].clone();
+    // The same page under another anchor, holding one of the claims.
+    copy.url = format!("{}#another-anchor", copy.url.split('#').next().unwrap());
+    copy.claims.retain(|c| c.field == "port587");
+    kb.providers[p].sources[s]
+        .claims
+        .retain(|c| c.field != "port587");
+    kb.providers[p].sources.push(copy.clone());
     assert_eq!(
         errors(&kb),
-        [ValidationError::UnlinkedSourcesNotLowConfidence {
+        [ValidationError::DuplicateSource {
             kind: RowKind::Provider,
-            id: "fly-io".into(),
-            confidence: port25_core::kb::Confidence::Medium,
+            id: "hetzner-cloud".into(),
+            url: copy
+                .url
+                .split('#')
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .into(),
+        }]
+    );
+}
+
+#[test]
+fn empty_quote_is_caught() {
+    let kb = with_claim("hetzner-cloud", "port25", |c| c.quote = "   ".into());
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::EmptyQuote {
+            kind: RowKind::Provider,
+            id: "hetzner-cloud".into(),
+            field: "port25".into(),
+        }]
+    );
+}
+
+#[test]
+fn long_quote_is_caught() {
+    let kb = with_claim("hetzner-cloud", "port25", |c| c.quote = "x".repeat(301));
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::QuoteTooLong {
+            kind: RowKind::Provider,
+            id: "hetzner-cloud".into(),
+            field: "port25".into(),
+            chars: 301,
+        }]
+    );
+}
+
+#[test]
+fn claim_for_a_cell_the_row_lacks_is_caught() {
+    let kb = with_claim("hetzner-cloud", "port25", |c| c.field = "port26".into());
+    let found = errors(&kb);
+    assert!(found.contains(&ValidationError::UnknownClaimField {
+        kind: RowKind::Provider,
+        id: "hetzner-cloud".into(),
+        field: "port26".into(),
+    }));
+    assert!(found.contains(&ValidationError::MissingCitation {
+        kind: RowKind::Provider,
+        id: "hetzner-cloud".into(),
+        field: "port25".into(),
+    }));
+}
+
+#[test]
+fn two_claims_for_one_cell_are_caught() {
+    let mut kb = kb();
+    let (p, s) = source_of(&kb, "hetzner-cloud", "port25");
+    let copy = kb.providers[p].sources[s]
+        .claims
+        .iter()
+        .find(|c| c.field == "port25")
+        .unwrap()
+        .clone();
+    kb.providers[p].sources[s].claims.push(copy);
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::DuplicateClaim {
+            kind: RowKind::Provider,
+            id: "hetzner-cloud".into(),
+            field: "port25".into(),
+        }]
+    );
+}
+
+#[test]
+fn host_claim_must_name_its_host() {
+    let mut kb = kb();
+    let r = kb.relays.iter().position(|r| r.id == "sendgrid").unwrap();
+    let field = format!("host:{}", kb.relays[r].hosts[0].host);
+    for source in &mut kb.relays[r].sources {
+        for claim in &mut source.claims {
+            if claim.field == field {
+                claim.quote = "Use our SMTP relay on port 587.".into();
+            }
+        }
+    }
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::HostNotInQuote {
+            kind: RowKind::Relay,
+            id: "sendgrid".into(),
+            field: field.clone(),
+        }]
+    );
+    // Saying how the host was inferred is the honest alternative.
+    for source in &mut kb.relays[r].sources {
+        for claim in &mut source.claims {
+            if claim.field == field {
+                claim.inferred = Some("The page names the host in its settings table.".into());
+            }
+        }
+    }
+    assert_eq!(validate(&kb), Ok(()));
+}
+
+#[test]
+fn confidence_must_follow_the_port25_citation() {
+    let mut kb = kb();
+    let p = kb
+        .providers
+        .iter()
+        .position(|p| p.id == "hetzner-cloud")
+        .unwrap();
+    assert_eq!(
+        kb.providers[p].confidence,
+        port25_core::kb::Confidence::High
+    );
+    kb.providers[p].confidence = port25_core::kb::Confidence::Low;
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::ConfidenceMismatch {
+            id: "hetzner-cloud".into(),
+            found: port25_core::kb::Confidence::Low,
+            expected: port25_core::kb::Confidence::High,
+        }]
+    );
+    // A row whose port 25 rests on a secondary source cannot claim more than low.
+    let mut kb = self::kb();
+    let (p, s) = source_of(&kb, "hetzner-cloud", "port25");
+    let claim = kb.providers[p].sources[s]
+        .claims
+        .iter()
+        .find(|c| c.field == "port25")
+        .unwrap()
+        .clone();
+    kb.providers[p].sources[s]
+        .claims
+        .retain(|c| c.field != "port25");
+    let (_, inbound) = source_of(&kb, "hetzner-cloud", "inbound25");
+    kb.providers[p].sources[inbound].claims.push(claim);
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::ConfidenceMismatch {
+            id: "hetzner-cloud".into(),
+            found: port25_core::kb::Confidence::High,
+            expected: port25_core::kb::Confidence::Low,
+        }]
+    );
+}
+
+#[test]
+fn last_verified_must_be_the_latest_check() {
+    let mut kb = kb();
+    let p = kb
+        .providers
+        .iter()
+        .position(|p| p.id == "hetzner-cloud")
+        .unwrap();
+    let expected = kb.providers[p].last_verified.clone();
+    kb.providers[p].last_verified = "2026-01-01".into();
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::LastVerifiedMismatch {
+            kind: RowKind::Provider,
+            id: "hetzner-cloud".into(),
+            found: "2026-01-01".into(),
+            expected,
         }]
     );
 }
 
 #[test]
 fn missing_date_is_caught() {
-    let mut kb = kb();
-    kb.providers[3].last_verified = String::new();
-    let id = kb.providers[3].id.clone();
-    assert_eq!(
-        errors(&kb),
-        [ValidationError::MissingDate {
-            kind: RowKind::Provider,
-            id,
-            field: "last_verified"
-        }]
-    );
+    let kb = with_claim("hetzner-cloud", "port25", |c| {
+        c.checked = Checked::On(String::new())
+    });
+    assert!(errors(&kb).contains(&ValidationError::MissingDate {
+        kind: RowKind::Provider,
+        id: "hetzner-cloud".into(),
+        field: "claims.checked",
+    }));
 
     let mut files = files();
     files[1]["relays"][0]
@@ -167,21 +446,33 @@ fn bad_date_is_caught() {
         "2026-11",
         "2026-11-23T10:00:00Z",
     ] {
-        let mut kb = kb();
-        kb.relays[0].last_verified = bad.to_owned();
-        let id = kb.relays[0].id.clone();
-        assert_eq!(
-            errors(&kb),
-            [ValidationError::BadDate {
-                kind: RowKind::Relay,
-                id,
-                field: "last_verified",
+        let kb = with_claim("hetzner-cloud", "port25", |c| {
+            c.checked = Checked::On(bad.into())
+        });
+        assert!(
+            errors(&kb).contains(&ValidationError::BadDate {
+                kind: RowKind::Provider,
+                id: "hetzner-cloud".into(),
+                field: "claims.checked",
                 value: bad.to_owned(),
-            }],
+            }),
             "{bad}"
         );
     }
-    let mut kb = kb();
+    // A research range must run forwards.
+    let kb = with_claim("hetzner-cloud", "port25", |c| {
+        c.checked = Checked::NotRechecked {
+            from: "2026-11-23".into(),
+            to: "2026-11-01".into(),
+        }
+    });
+    assert!(errors(&kb).contains(&ValidationError::BadDate {
+        kind: RowKind::Provider,
+        id: "hetzner-cloud".into(),
+        field: "claims.checked.to",
+        value: "2026-11-01".into(),
+    }));
+    let mut kb = self::kb();
     kb.relays[1].free_tier.as_of = Some("March 2025".into());
     assert!(matches!(
         errors(&kb).as_slice(),
@@ -194,15 +485,46 @@ fn bad_date_is_caught() {
 
 #[test]
 fn date_after_data_version_is_caught() {
-    let mut kb = kb();
-    kb.providers[0].last_verified = "2099-01-01".into();
+    let mut kb = with_claim("hetzner-cloud", "port25", |c| {
+        c.checked = Checked::On("2099-01-01".into())
+    });
+    let p = kb
+        .providers
+        .iter()
+        .position(|p| p.id == "hetzner-cloud")
+        .unwrap();
+    kb.providers[p].last_verified = "2099-01-01".into();
     assert!(matches!(
         errors(&kb).as_slice(),
         [ValidationError::DateAfterDataVersion {
-            field: "last_verified",
+            field: "claims.checked",
             ..
         }]
     ));
+}
+
+#[test]
+fn article_claims_must_name_a_row_and_cited_fields() {
+    let mut kb = kb();
+    kb.article.claims[0].subject = "provider:no-such-host".into();
+    let id = kb.article.claims[0].id.clone();
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::UnknownArticleSubject {
+            claim: id,
+            subject: "provider:no-such-host".into(),
+        }]
+    );
+    let mut kb = self::kb();
+    kb.article.claims[0].fields = vec!["port9".into()];
+    let id = kb.article.claims[0].id.clone();
+    assert_eq!(
+        errors(&kb),
+        [ValidationError::UncitedArticleEvidence {
+            claim: id,
+            field: "port9".into(),
+        }]
+    );
 }
 
 #[test]
@@ -417,10 +739,7 @@ fn unknown_relay_and_provider_references_are_caught() {
     let mut kb = self::kb();
     kb.relays[0].ports[0].port = 2526;
     let relay = kb.relays[0].id.clone();
-    assert_eq!(
-        errors(&kb),
-        [ValidationError::UnknownPort { relay, port: 2526 }]
-    );
+    assert!(errors(&kb).contains(&ValidationError::UnknownPort { relay, port: 2526 }));
 }
 
 #[test]
@@ -451,7 +770,9 @@ fn missing_required_provider_is_caught() {
     assert!(errors.contains(&ValidationError::MissingRequiredProvider { id: "vultr" }));
     assert!(errors.iter().all(|e| matches!(
         e,
-        ValidationError::MissingRequiredProvider { .. } | ValidationError::BrokenLink { .. }
+        ValidationError::MissingRequiredProvider { .. }
+            | ValidationError::UnknownArticleSubject { .. }
+            | ValidationError::BrokenLink { .. }
     )));
 }
 
@@ -497,9 +818,9 @@ fn varies_without_variants_is_caught() {
         .find(|p| p.id == "azure-vm")
         .unwrap();
     azure.variants.clear();
-    assert!(matches!(
-        errors(&kb).as_slice(),
-        [ValidationError::InconsistentProvider { id, .. }] if id == "azure-vm"
+    azure.unblock.route = port25_core::kb::UnblockRoute::Varies;
+    assert!(errors(&kb).iter().any(
+        |e| matches!(e, ValidationError::InconsistentProvider { id, .. } if id == "azure-vm")
     ));
 }
 

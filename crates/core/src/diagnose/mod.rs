@@ -18,4 +18,7 @@ pub use path::{path_to, walk, Path, PathError, Step, Walk};
 pub use reader::{
     read_output, read_paste, Detail, Greeting, Outcome, Paste, Program, Reading, StartTls,
 };
-pub use tree::{validate, Answer, Node, OutlineNode, Question, Remedy, Tree, TreeError, Verdict};
+pub use tree::{
+    contradicts, documented_answer, validate, Answer, Node, OutlineNode, PortAssertion, Question,
+    Remedy, Tree, TreeError, Verdict, PROVIDER_ANSWERS,
+};

@@ -56,6 +56,73 @@ pub struct Question {
     pub help: Option<String>,
     /// The possible answers, in display order.
     pub answers: Vec<Answer>,
+    /// Set when the question asks what the visitor's provider documents for
+    /// this outbound port rather than what the visitor observed; its answers
+    /// are then exactly [`PROVIDER_ANSWERS`], and [`documented_answer`] gives
+    /// the one a provider's data implies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_port: Option<u16>,
+}
+
+/// The answers of a [`Question::provider_port`] question, in display order.
+pub const PROVIDER_ANSWERS: [&str; 3] = ["open", "blocked", "unknown"];
+
+/// What a verdict tells the visitor about their provider's outbound port:
+/// a statement the provider's own data must not contradict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortAssertion {
+    /// The outbound port.
+    pub port: u16,
+    /// `true` when the verdict says the provider blocks it, `false` when it
+    /// says the provider leaves it open.
+    pub blocked: bool,
+}
+
+/// The answer a [`Question::provider_port`] question gets from a provider's
+/// data: `open`, `blocked`, or `unknown` when the row does not say (or the
+/// policy varies by product). `None` for a question that is not about the
+/// provider's data.
+pub fn documented_answer(
+    question: &Question,
+    provider: &crate::kb::Provider,
+) -> Option<&'static str> {
+    question
+        .provider_port
+        .map(|port| documented(provider, port))
+}
+
+/// What a provider's row says about outbound `port`: `open`, `blocked` or
+/// `unknown`. Port 25 counts as blocked when it is blocked by default (new
+/// accounts and free tiers included) and open when open by default (with
+/// limits or monitoring included).
+fn documented(provider: &crate::kb::Provider, port: u16) -> &'static str {
+    use crate::kb::PortStatus;
+    if port == 25 {
+        return if provider.port25.is_blocked_by_default() {
+            "blocked"
+        } else if provider.port25.is_open_by_default() {
+            "open"
+        } else {
+            "unknown"
+        };
+    }
+    match provider.other_ports.status(port) {
+        Some(PortStatus::Open) => "open",
+        Some(PortStatus::Blocked) => "blocked",
+        _ => "unknown",
+    }
+}
+
+/// Whether a provider's data contradicts an assertion: the row says the
+/// opposite of what the verdict states (an unknown value contradicts
+/// nothing).
+pub fn contradicts(provider: &crate::kb::Provider, assertion: PortAssertion) -> bool {
+    match documented(provider, assertion.port) {
+        "open" => assertion.blocked,
+        "blocked" => !assertion.blocked,
+        _ => false,
+    }
 }
 
 /// One answer to a question.
@@ -83,6 +150,10 @@ pub struct Verdict {
     pub explanation: String,
     /// What to do next, at least one.
     pub remedies: Vec<Remedy>,
+    /// What the verdict states about the visitor's provider's ports; a test
+    /// walks every path with every provider and checks none is contradicted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asserts: Vec<PortAssertion>,
 }
 
 /// One thing to do about a verdict: follow a site link or run a command.
@@ -144,6 +215,7 @@ impl Tree {
                         title: n.text.to_owned(),
                         explanation: String::new(),
                         remedies: Vec::new(),
+                        asserts: Vec::new(),
                     })
                 } else {
                     Node::Question(Question {
@@ -159,6 +231,7 @@ impl Tree {
                                 next: next.to_owned(),
                             })
                             .collect(),
+                        provider_port: None,
                     })
                 }
             })
@@ -170,15 +243,22 @@ impl Tree {
         }
     }
 
-    /// This tree without its prose, as [`Tree::from_outline`] builds it.
+    /// This tree without its prose, as [`Tree::from_outline`] builds it: no
+    /// help, explanations or remedies, and none of the provider-data
+    /// annotations (`provider_port`, `asserts`), which only the core's
+    /// consistency checks read.
     pub fn without_prose(&self) -> Tree {
         let mut tree = self.clone();
         for node in &mut tree.nodes {
             match node {
-                Node::Question(q) => q.help = None,
+                Node::Question(q) => {
+                    q.help = None;
+                    q.provider_port = None;
+                }
                 Node::Verdict(v) => {
                     v.explanation.clear();
                     v.remedies.clear();
+                    v.asserts.clear();
                 }
             }
         }
@@ -299,6 +379,13 @@ pub enum TreeError {
         node: NodeId,
         /// The remedy's label.
         label: String,
+    },
+    /// A provider-data question whose answers are not exactly
+    /// [`PROVIDER_ANSWERS`].
+    #[error("node {node:?} asks about the provider's data but its answers are not open, blocked and unknown")]
+    ProviderAnswers {
+        /// The question.
+        node: NodeId,
     },
     /// A remedy link is not one of the site's routes.
     #[error("verdict {node:?}: link {link:?} is not a site route")]
@@ -429,6 +516,12 @@ fn check_node(node: &Node, index: &HashMap<&str, &Node>, errors: &mut Vec<TreeEr
             }
             if q.answers.is_empty() {
                 errors.push(TreeError::NoAnswers { node: id() });
+            }
+            if q.provider_port.is_some() {
+                let ids: Vec<&str> = q.answers.iter().map(|a| a.id.as_str()).collect();
+                if ids != PROVIDER_ANSWERS {
+                    errors.push(TreeError::ProviderAnswers { node: id() });
+                }
             }
             let mut seen = HashSet::new();
             for a in &q.answers {

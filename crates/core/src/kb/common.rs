@@ -9,20 +9,22 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// How much a row's facts can be trusted, as recorded by the research.
+/// How much a row's facts can be trusted.
 ///
-/// `high` means a current official source; `medium` an official but old or
-/// partial source, or several consistent secondary ones; `low` a single
-/// secondary source.
+/// Derived from the row's port 25 citation when the data is built: `high`
+/// when it quotes an official source checked in this release, `medium` an
+/// official source not re-checked since the research, `low` a secondary
+/// source or none at all. Each cell's own citation says more; pages word the
+/// low-confidence notice from the row's actual sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
-    /// A current official source.
+    /// The port 25 policy quotes an official source checked in this release.
     High,
-    /// Official but old or partial, or several consistent secondary sources.
+    /// It quotes an official source not re-checked since the research.
     Medium,
-    /// A single secondary source, or none that could be linked.
+    /// It rests on a secondary source, or no source could be cited.
     Low,
 }
 
@@ -37,19 +39,106 @@ pub enum SourceKind {
     Secondary,
 }
 
-/// One citation backing a row.
+/// One page cited by a row, with the claims it supports.
+///
+/// A source is listed once per row (validation rejects two sources with the
+/// same URL); each of its [`Claim`]s ties one cell of the row to a verbatim
+/// quote from the page and the date the quote was checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    /// The page cited. `None` only for a secondary source the research could
-    /// describe but not link (validation rejects an official source without
-    /// one, and a row whose only sources are unlinked must be low confidence).
-    pub url: Option<String>,
-    /// A human-readable title for the link.
+    /// The page read. For a secondary source this is the third party's page
+    /// itself, never the provider's (validation rejects a secondary source on
+    /// the provider's own domain).
+    pub url: String,
+    /// The page's title, as published.
     pub title: String,
-    /// Official or secondary.
+    /// Official (the provider's own documentation or announcement) or
+    /// secondary.
     pub kind: SourceKind,
+    /// The page's own date where it shows one: `YYYY-MM-DD`, or `YYYY-MM` or
+    /// `YYYY` when the page gives no more.
+    #[serde(default)]
+    pub published: Option<String>,
+    /// The cells this page supports; at least one.
+    pub claims: Vec<Claim>,
+}
+
+/// One cell of a row backed by a quote from a [`Source`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// The cell, as a field key (`port25`, `port587`, `unblock_route`,
+    /// `variant:<name>`, `host:<host>`, `port:<n>`, ...; see
+    /// [`super::cells`]).
+    pub field: String,
+    /// A verbatim quote from the page that supports the cell, at most
+    /// [`MAX_QUOTE_CHARS`] characters.
+    pub quote: String,
+    /// When the quote was checked against the page.
+    pub checked: Checked,
+    /// How the value follows from the quote when the page does not state it
+    /// ("587 open because the provider tells customers to use it"); `None`
+    /// when the quote states the value.
+    #[serde(default)]
+    pub inferred: Option<String>,
+    /// The value in words, for cells the row has no typed field for
+    /// (`price`).
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// The longest quote a claim may carry, in characters: a quote supports one
+/// cell, it does not reproduce the page.
+pub const MAX_QUOTE_CHARS: usize = 300;
+
+/// When a claim was last checked against its source's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Checked {
+    /// Read against the page on this date (`YYYY-MM-DD`).
+    On(String),
+    /// Not re-checked since the original research, which was done between
+    /// these two dates (`YYYY-MM-DD`, inclusive).
+    NotRechecked {
+        /// The research's first day.
+        from: String,
+        /// The research's last day.
+        to: String,
+    },
+}
+
+impl Checked {
+    /// The check date, if the claim was re-checked.
+    pub fn date(&self) -> Option<&str> {
+        match self {
+            Checked::On(date) => Some(date),
+            Checked::NotRechecked { .. } => None,
+        }
+    }
+
+    /// The latest day the claim can have been checked: the check date, or
+    /// the research's last day.
+    pub fn latest(&self) -> &str {
+        match self {
+            Checked::On(date) => date,
+            Checked::NotRechecked { to, .. } => to,
+        }
+    }
+
+    /// The words a page shows: "checked 2026-11-29" or "not re-checked
+    /// (research of 2026-11-01 to 2026-11-23)".
+    pub fn describe(&self) -> String {
+        match self {
+            Checked::On(date) => format!("checked {date}"),
+            Checked::NotRechecked { from, to } => {
+                format!("not re-checked (research of {from} to {to})")
+            }
+        }
+    }
 }
 
 /// A calendar date in ISO 8601 `YYYY-MM-DD` form.
@@ -93,6 +182,15 @@ impl IsoDate {
             return None;
         }
         Some(IsoDate { year, month, day })
+    }
+
+    /// Days since 1970-01-01, so two dates can be subtracted.
+    pub fn days(self) -> i64 {
+        crate::calendar::days_from_civil(
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        )
     }
 }
 

@@ -5,7 +5,7 @@
 //! means the site, the exports and the build script agree on every word.
 
 use super::common::{Confidence, SourceKind};
-use super::provider::{Port25Policy, PortStatus, ProviderCategory, UnblockRoute};
+use super::provider::{Port25Policy, PortStatus, ProviderCategory, UnblockRoute, Verdict};
 use super::relay::TlsMode;
 
 /// A value with a stable key and a label for people.
@@ -42,6 +42,7 @@ labelled!(ProviderCategory {
     Paas => "paas", "Platform (PaaS)";
     Serverless => "serverless", "Serverless";
     ResidentialIsp => "residential-isp", "Residential ISP";
+    DevEnvironment => "dev-environment", "Development environment or CI";
 });
 
 labelled!(Port25Policy {
@@ -70,6 +71,13 @@ labelled!(UnblockRoute {
     NotNeeded => "not-needed", "Not needed";
     Varies => "varies", "Varies";
     Unknown => "unknown", "Unknown";
+});
+
+labelled!(Verdict {
+    Confirmed => "confirmed", "Confirmed";
+    Outdated => "outdated", "Outdated";
+    Contradicted => "contradicted", "Contradicted";
+    NotVerifiable => "not-verifiable", "Not verifiable";
 });
 
 labelled!(Confidence {
@@ -103,6 +111,15 @@ mod tests {
     }
 
     #[test]
+    fn verdicts_read_as_words() {
+        let labels: Vec<&str> = Verdict::ALL.iter().map(|v| v.label()).collect();
+        assert_eq!(
+            labels,
+            ["Confirmed", "Outdated", "Contradicted", "Not verifiable"]
+        );
+    }
+
+    #[test]
     fn every_key_is_the_data_files_spelling() {
         keys_match_serde::<ProviderCategory>();
         keys_match_serde::<Port25Policy>();
@@ -111,5 +128,6 @@ mod tests {
         keys_match_serde::<Confidence>();
         keys_match_serde::<SourceKind>();
         keys_match_serde::<TlsMode>();
+        keys_match_serde::<Verdict>();
     }
 }

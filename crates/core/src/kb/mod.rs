@@ -8,9 +8,17 @@
 //! prerenderer, the tests) read the files and hand over strings. It does not
 //! render markdown either.
 //!
+//! Every factual cell of a provider or relay row is backed by a [`Claim`]: a
+//! verbatim quote from one of the row's [`Source`]s, with the date it was
+//! checked or the research's dates when it was not re-checked. [`cells`]
+//! lists a row's cells and finds each one's citation; [`validate`] fails on a
+//! cell without one. `providers.json` also names the article the project
+//! started from ([`Article`]) with a verdict on each of its claims.
+//!
 //! Every enum is spelled in kebab-case and every struct denies unknown fields,
 //! so a misspelt value or key fails to parse instead of being silently ignored.
 
+pub mod cells;
 mod common;
 mod labels;
 mod links;
@@ -22,11 +30,14 @@ mod validate;
 
 use serde::{Deserialize, Serialize};
 
-pub use common::{is_slug, Confidence, IsoDate, Source, SourceKind};
+pub use cells::Counts;
+pub use common::{
+    is_slug, Checked, Claim, Confidence, IsoDate, Source, SourceKind, MAX_QUOTE_CHARS,
+};
 pub use labels::Labelled;
 pub use links::{classify, link_targets, LinkTarget};
 pub use provider::{
-    ArticleComparison, OtherPorts, Port25Policy, PortStatus, Provider, ProviderCategory,
+    Article, ArticleClaim, OtherPorts, Port25Policy, PortStatus, Provider, ProviderCategory,
     RecommendedRelay, Unblock, UnblockRoute, Variant, Verdict, REQUIRED_PROVIDER_IDS,
 };
 pub use relay::{
@@ -34,7 +45,8 @@ pub use relay::{
 };
 pub use text::{FaqEntry, GlossaryTerm, GuidePage, Reference};
 pub use validate::{
-    data_version_date, validate, RowKind, ValidationError, MIN_FAQ_ENTRIES, MIN_GLOSSARY_TERMS,
+    data_version_date, own_domains, registrable_domain, validate, RowKind, ValidationError,
+    MIN_FAQ_ENTRIES, MIN_GLOSSARY_TERMS,
 };
 
 /// `content/data/providers.json`.
@@ -44,6 +56,9 @@ pub use validate::{
 pub struct ProvidersFile {
     /// The data version, `YYYY-MM-DD.N`, shared by all data files.
     pub data_version: String,
+    /// The article the project started from and the verdict on each of its
+    /// claims.
+    pub article: Article,
     /// The rows.
     pub providers: Vec<Provider>,
 }
@@ -138,6 +153,8 @@ pub enum ParseError {
 pub struct KnowledgeBase {
     /// The data version shared by all data files, `YYYY-MM-DD.N`.
     pub data_version: String,
+    /// The original article and its judged claims.
+    pub article: Article,
     /// Hosting providers and ISPs.
     pub providers: Vec<Provider>,
     /// SMTP relay services.
@@ -190,6 +207,7 @@ impl KnowledgeBase {
         }
         Ok(KnowledgeBase {
             data_version: expected,
+            article: providers.article,
             providers: providers.providers,
             relays: relays.relays,
             ports: ports.ports,
@@ -214,6 +232,18 @@ impl KnowledgeBase {
         self.ports.iter().find(|p| p.number == number)
     }
 
+    /// The original article's claims about the provider or relay `subject`
+    /// (`provider:<id>` or `relay:<id>`), in file order.
+    pub fn article_claims<'a>(
+        &'a self,
+        subject: &'a str,
+    ) -> impl Iterator<Item = &'a ArticleClaim> {
+        self.article
+            .claims
+            .iter()
+            .filter(move |c| c.subject == subject)
+    }
+
     /// The glossary term with this id.
     pub fn term(&self, id: &str) -> Option<&GlossaryTerm> {
         self.glossary.iter().find(|t| t.id == id)
@@ -225,7 +255,12 @@ mod tests {
     use super::*;
 
     fn empty(version: &str, key: &str) -> String {
-        format!(r#"{{"data_version":"{version}","{key}":[]}}"#)
+        let article = if key == "providers" {
+            r#""article":{"title":"T","publisher":"P","url":"https://example.com/a","published":"2026-02-18","claims":[]},"#
+        } else {
+            ""
+        };
+        format!(r#"{{"data_version":"{version}",{article}"{key}":[]}}"#)
     }
 
     #[test]
@@ -264,7 +299,7 @@ mod tests {
 
     #[test]
     fn unknown_top_level_key_fails() {
-        let text = r#"{"data_version":"2026-11-23.1","providers":[],"extra":1}"#;
+        let text = r#"{"data_version":"2026-11-23.1","article":{"title":"T","publisher":"P","url":"https://example.com/a","published":"2026-02-18","claims":[]},"providers":[],"extra":1}"#;
         assert!(parse::<ProvidersFile>("providers.json", text).is_err());
     }
 }

@@ -32,6 +32,8 @@ pub enum ProviderCategory {
     Serverless,
     /// A home internet provider.
     ResidentialIsp,
+    /// Hosted development environments and CI runners.
+    DevEnvironment,
 }
 
 /// The provider's default treatment of outbound TCP port 25.
@@ -66,6 +68,15 @@ impl Port25Policy {
             Port25Policy::Blocked
                 | Port25Policy::BlockedNewAccounts
                 | Port25Policy::BlockedFreeTier
+        )
+    }
+
+    /// Returns true if a new customer should expect outbound 25 to be open
+    /// (perhaps with limits or monitoring).
+    pub fn is_open_by_default(self) -> bool {
+        matches!(
+            self,
+            Port25Policy::Open | Port25Policy::OpenWithLimits | Port25Policy::OpenWithMonitoring
         )
     }
 }
@@ -173,38 +184,86 @@ pub struct RecommendedRelay {
     pub relay_id: Option<String>,
 }
 
-/// How the original article's verdict compares with the sources.
+/// How a claim of the original article holds up against the sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// The sources say the same.
+    /// The sources say the same today.
     Confirmed,
-    /// Right in outline, but the sources add conditions or precision.
-    ConfirmedWithNuance,
-    /// Right in outline, backed only by secondary sources.
-    MostlyConfirmed,
-    /// Part of the claim is contradicted by the sources.
-    PartlyContradicted,
-    /// No source supports the claim.
-    NotConfirmed,
+    /// It was true once; the sources show it has changed.
+    Outdated,
+    /// The sources say otherwise.
+    Contradicted,
+    /// No source the research could read states it either way.
+    NotVerifiable,
 }
 
-/// What the February 2026 article the project started from said about this
-/// provider, and how it holds up.
+/// The article the project started from, cited by name and link wherever its
+/// claims are judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-pub struct ArticleComparison {
-    /// The article's claim, summarised.
+pub struct Article {
+    /// The article's title, as published.
+    pub title: String,
+    /// Its publisher.
+    pub publisher: String,
+    /// Its URL.
+    pub url: String,
+    /// Its publication date, `YYYY-MM-DD`.
+    pub published: String,
+    /// Every factual claim it makes about a provider or relay, with a verdict.
+    pub claims: Vec<ArticleClaim>,
+}
+
+/// One factual claim of the original article, judged against the sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ArticleClaim {
+    /// Kebab-case slug, unique among the article's claims; the corrections
+    /// page anchors it at `#article-<id>`.
+    pub id: String,
+    /// What the claim is about: `provider:<id>` or `relay:<id>`.
+    pub subject: String,
+    /// The claim, as the article makes it (summarised where it is long).
     pub claim: String,
-    /// The verdict.
+    /// How it holds up.
     pub verdict: Verdict,
-    /// Why, in the project's own words (markdown).
-    pub explanation: String,
+    /// Why, in the project's own words (markdown), pointing at the row's
+    /// cited claims.
+    pub evidence: String,
+    /// The subject row's claim fields the evidence rests on (`port25`,
+    /// `unblock_route`, ...); the page links each to its citation.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+impl ArticleClaim {
+    /// The provider id, when the claim is about a provider.
+    pub fn provider(&self) -> Option<&str> {
+        self.subject.strip_prefix("provider:")
+    }
+
+    /// The relay id, when the claim is about a relay.
+    pub fn relay(&self) -> Option<&str> {
+        self.subject.strip_prefix("relay:")
+    }
+
+    /// The anchor id on the corrections page.
+    pub fn anchor(&self) -> String {
+        format!("article-{}", self.id)
+    }
 }
 
 /// One hosting provider or ISP.
+///
+/// Every factual cell (port 25, 465, 587, 2525, inbound 25, the unblock route
+/// and its conditions, each variant, the recommended relay) is backed by a
+/// [`super::Claim`] in one of the row's [`Source`]s, unless its value is
+/// "unknown"; [`super::cells::provider_cells`] lists the cells and
+/// [`super::validate`] checks each has its citation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -219,6 +278,10 @@ pub struct Provider {
     pub port25: Port25Policy,
     /// Status of 465, 587 and 2525.
     pub other_ports: OtherPorts,
+    /// Whether inbound port 25 reaches the customer; `unknown` (the default)
+    /// when the sources do not say.
+    #[serde(default = "unknown_status")]
+    pub inbound25: PortStatus,
     /// Unblock route and its conditions.
     pub unblock: Unblock,
     /// Product lines or subscription types that differ from the default.
@@ -226,19 +289,24 @@ pub struct Provider {
     pub variants: Vec<Variant>,
     /// The relay the provider recommends, or `None` if its sources name none.
     pub recommended_relay: Option<RecommendedRelay>,
-    /// Citations; at least one.
+    /// The pages cited, each with the claims it supports; at least one.
     pub sources: Vec<Source>,
-    /// What the sources date from, in words ("docs page updated 2026-04-14").
-    pub sources_as_of: String,
-    /// The date this row was last checked against its sources (`YYYY-MM-DD`).
+    /// The latest date any claim of this row was checked against its source
+    /// (`YYYY-MM-DD`), or empty when none was re-checked since the research;
+    /// validation checks it against the claims.
     pub last_verified: String,
     /// How far the row can be trusted.
     pub confidence: Confidence,
     /// Anything else worth knowing (markdown).
     pub notes: Option<String>,
-    /// The original article's claim and verdict, where the research compared
-    /// them.
-    pub original_article: Option<ArticleComparison>,
+    /// The provider's own domains beyond those of its official sources
+    /// (`fly.io`), so a secondary source on them is caught.
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+fn unknown_status() -> PortStatus {
+    PortStatus::Unknown
 }
 
 /// Provider ids the original article names; each must have a row, so the site

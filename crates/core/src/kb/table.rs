@@ -19,7 +19,7 @@ pub const COLUMNS: [&str; 9] = [
     "2525",
     "Unblock",
     "Confidence",
-    "Last verified",
+    "Checked",
 ];
 
 /// Separates the sort keys in a row's `data-sort` attribute.

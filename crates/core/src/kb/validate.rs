@@ -1,7 +1,9 @@
-//! Checks a parsed [`KnowledgeBase`] for the mistakes serde cannot see: rows
-//! without sources or dates, malformed dates, duplicate ids, references to ids
-//! that do not exist, broken internal links in markdown, missing required
-//! providers and too-short glossary or FAQ.
+//! Checks a parsed [`KnowledgeBase`] for the mistakes serde cannot see: a
+//! factual cell without a citation, a citation without a quote or with a
+//! malformed date, a secondary source on the provider's own domain, the same
+//! page cited twice, duplicate ids, references to ids that do not exist,
+//! broken internal links in markdown, missing required providers and
+//! too-short glossary or FAQ.
 //!
 //! Validation is a pure function over data already in memory; it reads no
 //! files and fetches no URLs (external links are only checked for shape).
@@ -10,7 +12,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::common::{is_slug, Confidence, IsoDate, Source};
+use super::cells::{self, Cell};
+use super::common::{is_slug, Checked, Confidence, IsoDate, Source, SourceKind, MAX_QUOTE_CHARS};
 use super::links::{classify, link_targets, LinkTarget};
 use super::provider::{PortStatus, UnblockRoute, REQUIRED_PROVIDER_IDS};
 use super::KnowledgeBase;
@@ -35,6 +38,8 @@ pub enum RowKind {
     FaqEntry,
     /// A page of `content/guide/`.
     Guide,
+    /// A claim of the original article (`providers.json`'s `article`).
+    ArticleClaim,
     /// The knowledge base as a whole (data version, counts).
     KnowledgeBase,
 }
@@ -48,6 +53,7 @@ impl fmt::Display for RowKind {
             RowKind::GlossaryTerm => "glossary term",
             RowKind::FaqEntry => "FAQ entry",
             RowKind::Guide => "guide",
+            RowKind::ArticleClaim => "article claim",
             RowKind::KnowledgeBase => "knowledge base",
         })
     }
@@ -108,16 +114,146 @@ pub enum ValidationError {
         /// The URL found, if any.
         url: Option<String>,
     },
-    /// Every source of the row is unlinked, yet the row claims more than low
-    /// confidence.
-    #[error("{kind} {id:?} cites no linked source but claims {confidence:?} confidence")]
-    UnlinkedSourcesNotLowConfidence {
+    /// A factual cell with a known value has no claim backing it.
+    #[error("{kind} {id:?}: {field} has no citation")]
+    MissingCitation {
         /// The collection.
         kind: RowKind,
         /// The row's id.
         id: String,
-        /// The confidence claimed.
-        confidence: Confidence,
+        /// The cell's field key.
+        field: String,
+    },
+    /// A claim names a field the row does not have (a misspelt key, a
+    /// variant or host that is not in the row).
+    #[error("{kind} {id:?}: a claim backs {field:?}, which is not a cell of this row")]
+    UnknownClaimField {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The field key found.
+        field: String,
+    },
+    /// Two claims back the same cell.
+    #[error("{kind} {id:?}: {field} is backed by more than one claim")]
+    DuplicateClaim {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The field key.
+        field: String,
+    },
+    /// The same page is listed as two sources of one row.
+    #[error("{kind} {id:?}: source {url:?} is listed more than once")]
+    DuplicateSource {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The URL (without its fragment).
+        url: String,
+    },
+    /// A secondary source links a page on the provider's own domain: either
+    /// it is official, or the third-party page actually read is missing.
+    #[error("{kind} {id:?}: secondary source {url:?} is on the provider's own domain {domain:?}")]
+    SecondaryOnOwnDomain {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The source's URL.
+        url: String,
+        /// The provider's domain it is on.
+        domain: String,
+    },
+    /// A claim's quote is empty.
+    #[error("{kind} {id:?}: the claim for {field} has an empty quote")]
+    EmptyQuote {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The field key.
+        field: String,
+    },
+    /// A host claim's quote does not name the host, and the claim does not
+    /// say how the host was inferred.
+    #[error("{kind} {id:?}: the quote for {field} does not name the host")]
+    HostNotInQuote {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The field key (`host:<host>`).
+        field: String,
+    },
+    /// A claim's quote is longer than [`MAX_QUOTE_CHARS`].
+    #[error("{kind} {id:?}: the quote for {field} has {chars} characters, at most {MAX_QUOTE_CHARS} allowed")]
+    QuoteTooLong {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The field key.
+        field: String,
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// A source backs no claim.
+    #[error("{kind} {id:?}: source {url:?} backs no claim")]
+    SourceWithoutClaims {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The source's URL.
+        url: String,
+    },
+    /// The row's `last_verified` is not the latest check date of its claims
+    /// (empty when none was re-checked).
+    #[error("{kind} {id:?}: last_verified is {found:?}, its claims say {expected:?}")]
+    LastVerifiedMismatch {
+        /// The collection.
+        kind: RowKind,
+        /// The row's id.
+        id: String,
+        /// The value found.
+        found: String,
+        /// The latest check date of the claims, or empty.
+        expected: String,
+    },
+    /// A provider's confidence is not the one its port 25 citation implies
+    /// (see [`super::Confidence`]).
+    #[error(
+        "provider {id:?}: confidence is {found:?}, its port 25 citation makes it {expected:?}"
+    )]
+    ConfidenceMismatch {
+        /// The provider's id.
+        id: String,
+        /// The confidence found.
+        found: Confidence,
+        /// The confidence the citation implies.
+        expected: Confidence,
+    },
+    /// An article claim's subject is not `provider:<id>` or `relay:<id>` of
+    /// an existing row.
+    #[error("article claim {claim:?} is about {subject:?}, which is not a provider or relay row")]
+    UnknownArticleSubject {
+        /// The article claim's id.
+        claim: String,
+        /// The subject found.
+        subject: String,
+    },
+    /// An article claim's evidence names a field its subject has no citation
+    /// for.
+    #[error("article claim {claim:?} rests on {field:?}, which its subject does not cite")]
+    UncitedArticleEvidence {
+        /// The article claim's id.
+        claim: String,
+        /// The field key.
+        field: String,
     },
     /// A required date is empty.
     #[error("{kind} {id:?}: {field} is missing")]
@@ -266,6 +402,7 @@ pub fn validate(kb: &KnowledgeBase) -> Result<(), Vec<ValidationError>> {
     v.data_version();
     v.providers();
     v.relays();
+    v.article();
     v.ports();
     v.glossary();
     v.faq();
@@ -276,6 +413,94 @@ pub fn validate(kb: &KnowledgeBase) -> Result<(), Vec<ValidationError>> {
     } else {
         Err(v.errors)
     }
+}
+
+/// Hosts of shared platforms where an official page (a documentation
+/// repository, an archived copy) does not make the whole domain the
+/// provider's own.
+const SHARED_DOMAINS: [&str; 4] = [
+    "github.com",
+    "githubusercontent.com",
+    "archive.org",
+    "gitlab.com",
+];
+
+/// Second-level labels under which a country code's registrations sit
+/// (`co.uk`, `com.au`), for [`registrable_domain`].
+const SECOND_LEVELS: [&str; 7] = ["co", "com", "net", "org", "ac", "gov", "ne"];
+
+/// The registrable part of a host name: its last two labels, or three under
+/// a country code's second level (`docs.hetzner.com` gives `hetzner.com`,
+/// `www.bt.co.uk` gives `bt.co.uk`). A small rule, not the Public Suffix
+/// List: it only has to tell a provider's domain from a third party's.
+pub fn registrable_domain(host: &str) -> &str {
+    let host = host.trim_end_matches('.');
+    let labels: Vec<&str> = host.split('.').collect();
+    let keep = match labels.as_slice() {
+        [.., second, tld] if tld.len() == 2 && SECOND_LEVELS.contains(second) => 3,
+        _ => 2,
+    };
+    if labels.len() <= keep {
+        return host;
+    }
+    let start: usize = labels[..labels.len() - keep]
+        .iter()
+        .map(|l| l.len() + 1)
+        .sum();
+    &host[start..]
+}
+
+/// A row's own registrable domains: those of its official sources (shared
+/// platforms such as github.com excepted) and of `extra` host names (the
+/// provider's declared domains, a relay's SMTP hosts).
+pub fn own_domains<'a>(sources: &'a [Source], extra: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut domains: Vec<String> = sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Official)
+        .filter_map(|s| host_of(&s.url))
+        .chain(extra.filter(|h| !h.contains('<')))
+        .map(|h| registrable_domain(h).to_ascii_lowercase())
+        .filter(|d| !SHARED_DOMAINS.contains(&d.as_str()))
+        .collect();
+    domains.sort();
+    domains.dedup();
+    domains
+}
+
+/// The host of an `http(s)://` URL, lowercased by the caller's comparison.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|h| !h.is_empty())
+}
+
+/// Whether `quote` names `host`, ignoring case; a `<placeholder>` in the
+/// host (`email-smtp.<region>.amazonaws.com`) matches anything, so each
+/// literal part must appear, in order.
+fn names_host(quote: &str, host: &str) -> bool {
+    let quote = quote.to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    let mut from = 0;
+    for (i, part) in host.split(['<', '>']).enumerate() {
+        // Odd pieces are the placeholders' names.
+        if i % 2 == 1 || part.is_empty() {
+            continue;
+        }
+        match quote[from..].find(part) {
+            Some(at) => from += at + part.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The page a URL names: without its fragment or a trailing slash, so the
+/// same page cited at two anchors counts once.
+fn page_of(url: &str) -> String {
+    let page = url.split('#').next().unwrap_or(url);
+    page.trim_end_matches('/').to_owned()
 }
 
 /// Parses a data version `YYYY-MM-DD.N` into its date; `None` if malformed.
@@ -380,68 +605,214 @@ impl Validator<'_> {
         }
     }
 
-    fn sources(&mut self, kind: RowKind, id: &str, sources: &[Source], confidence: Confidence) {
-        if sources.is_empty() {
+    /// Checks a row's sources and claims against its cells: every cell with a
+    /// known value cited exactly once, every claim naming a cell, every quote
+    /// present and short, every date valid, each page listed once, no
+    /// secondary source on the row's own domains, and `last_verified` equal to
+    /// the latest check.
+    #[allow(clippy::too_many_arguments)]
+    fn sources(
+        &mut self,
+        kind: RowKind,
+        id: &str,
+        sources: &[Source],
+        cells: &[Cell],
+        is_field: &dyn Fn(&str) -> bool,
+        domains: &[String],
+        last_verified: &str,
+    ) {
+        // A row whose every cell is unknown cites nothing, and says so.
+        if sources.is_empty() && cells.iter().any(|c| c.needs_citation) {
             self.push(ValidationError::MissingSource {
                 kind,
                 id: id.to_owned(),
             });
             return;
         }
+        let mut pages = HashSet::new();
+        let mut fields: HashSet<&str> = HashSet::new();
+        let mut latest: Option<IsoDate> = None;
         for source in sources {
             self.non_empty(kind, id, "sources.title", &source.title);
-            let ok = match (&source.url, source.kind) {
-                (Some(url), _) => is_http_url(url),
-                // An official source can always be linked; only a secondary
-                // one the research could describe but not locate may lack a URL.
-                (None, super::SourceKind::Official) => false,
-                (None, super::SourceKind::Secondary) => true,
-            };
-            if !ok {
+            if !is_http_url(&source.url) {
                 self.push(ValidationError::BadSourceUrl {
                     kind,
                     id: id.to_owned(),
                     title: source.title.clone(),
+                    url: Some(source.url.clone()),
+                });
+            }
+            let page = page_of(&source.url);
+            if !pages.insert(page.clone()) {
+                self.push(ValidationError::DuplicateSource {
+                    kind,
+                    id: id.to_owned(),
+                    url: page,
+                });
+            }
+            if source.kind == SourceKind::Secondary {
+                let domain = host_of(&source.url).map(registrable_domain);
+                if let Some(domain) = domain.filter(|d| domains.iter().any(|own| own == d)) {
+                    self.push(ValidationError::SecondaryOnOwnDomain {
+                        kind,
+                        id: id.to_owned(),
+                        url: source.url.clone(),
+                        domain: domain.to_owned(),
+                    });
+                }
+            }
+            if let Some(published) = &source.published {
+                // A page often shows only its month or year.
+                let full = match published.len() {
+                    4 => format!("{published}-01-01"),
+                    7 => format!("{published}-01"),
+                    _ => published.clone(),
+                };
+                if IsoDate::parse(&full).is_none() {
+                    self.push(ValidationError::BadDate {
+                        kind,
+                        id: id.to_owned(),
+                        field: "sources.published",
+                        value: published.clone(),
+                    });
+                } else {
+                    self.date(kind, id, "sources.published", &full);
+                }
+            }
+            if source.claims.is_empty() {
+                self.push(ValidationError::SourceWithoutClaims {
+                    kind,
+                    id: id.to_owned(),
                     url: source.url.clone(),
                 });
             }
+            for claim in &source.claims {
+                let field = claim.field.as_str();
+                if !is_field(field) {
+                    self.push(ValidationError::UnknownClaimField {
+                        kind,
+                        id: id.to_owned(),
+                        field: field.to_owned(),
+                    });
+                }
+                if !fields.insert(field) {
+                    self.push(ValidationError::DuplicateClaim {
+                        kind,
+                        id: id.to_owned(),
+                        field: field.to_owned(),
+                    });
+                }
+                if claim.quote.trim().is_empty() {
+                    self.push(ValidationError::EmptyQuote {
+                        kind,
+                        id: id.to_owned(),
+                        field: field.to_owned(),
+                    });
+                }
+                let chars = claim.quote.chars().count();
+                if chars > MAX_QUOTE_CHARS {
+                    self.push(ValidationError::QuoteTooLong {
+                        kind,
+                        id: id.to_owned(),
+                        field: field.to_owned(),
+                        chars,
+                    });
+                }
+                if let Some(host) = field.strip_prefix("host:") {
+                    if claim.inferred.is_none() && !names_host(&claim.quote, host) {
+                        self.push(ValidationError::HostNotInQuote {
+                            kind,
+                            id: id.to_owned(),
+                            field: field.to_owned(),
+                        });
+                    }
+                }
+                if claim
+                    .inferred
+                    .as_deref()
+                    .is_some_and(|how| how.trim().is_empty())
+                {
+                    self.non_empty(kind, id, "claims.inferred", "");
+                }
+                if field == "price" && claim.value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                    self.non_empty(kind, id, "claims.value (price)", "");
+                }
+                match &claim.checked {
+                    Checked::On(date) => {
+                        if let Some(d) = self.date(kind, id, "claims.checked", date) {
+                            latest = latest.max(Some(d));
+                        }
+                    }
+                    Checked::NotRechecked { from, to } => {
+                        let from = self.date(kind, id, "claims.checked.from", from);
+                        let to_date = self.date(kind, id, "claims.checked.to", to);
+                        if let (Some(a), Some(b)) = (from, to_date) {
+                            if a > b {
+                                self.push(ValidationError::BadDate {
+                                    kind,
+                                    id: id.to_owned(),
+                                    field: "claims.checked.to",
+                                    value: to.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
         }
-        if sources.iter().all(|s| s.url.is_none()) && confidence != Confidence::Low {
-            self.push(ValidationError::UnlinkedSourcesNotLowConfidence {
+        for cell in cells.iter().filter(|c| c.needs_citation) {
+            if !fields.contains(cell.field.as_str()) {
+                self.push(ValidationError::MissingCitation {
+                    kind,
+                    id: id.to_owned(),
+                    field: cell.field.clone(),
+                });
+            }
+        }
+        let expected = latest.map(|d| d.to_string()).unwrap_or_default();
+        if last_verified != expected {
+            self.push(ValidationError::LastVerifiedMismatch {
                 kind,
                 id: id.to_owned(),
-                confidence,
+                found: last_verified.to_owned(),
+                expected,
             });
         }
     }
 
-    fn date(&mut self, kind: RowKind, id: &str, field: &'static str, value: &str) {
+    fn date(
+        &mut self,
+        kind: RowKind,
+        id: &str,
+        field: &'static str,
+        value: &str,
+    ) -> Option<IsoDate> {
         if value.trim().is_empty() {
             self.push(ValidationError::MissingDate {
                 kind,
                 id: id.to_owned(),
                 field,
             });
-            return;
+            return None;
         }
-        match IsoDate::parse(value) {
-            None => self.push(ValidationError::BadDate {
+        let Some(date) = IsoDate::parse(value) else {
+            self.push(ValidationError::BadDate {
                 kind,
                 id: id.to_owned(),
                 field,
                 value: value.to_owned(),
-            }),
-            Some(date) => {
-                if self.version_date.is_some_and(|version| date > version) {
-                    self.push(ValidationError::DateAfterDataVersion {
-                        kind,
-                        id: id.to_owned(),
-                        field,
-                        value: value.to_owned(),
-                    });
-                }
-            }
+            });
+            return None;
+        };
+        if self.version_date.is_some_and(|version| date > version) {
+            self.push(ValidationError::DateAfterDataVersion {
+                kind,
+                id: id.to_owned(),
+                field,
+                value: value.to_owned(),
+            });
         }
+        Some(date)
     }
 
     fn markdown(&mut self, kind: RowKind, id: &str, field: &'static str, text: &str) {
@@ -465,10 +836,31 @@ impl Validator<'_> {
             let id = p.id.as_str();
             self.non_empty(kind, id, "name", &p.name);
             self.non_empty(kind, id, "unblock.conditions", &p.unblock.conditions);
-            self.non_empty(kind, id, "sources_as_of", &p.sources_as_of);
-            self.sources(kind, id, &p.sources, p.confidence);
-            self.date(kind, id, "last_verified", &p.last_verified);
+            let domains = own_domains(&p.sources, p.domains.iter().map(String::as_str));
+            self.sources(
+                kind,
+                id,
+                &p.sources,
+                &cells::provider_cells(p),
+                &|field| cells::is_provider_field(p, field),
+                &domains,
+                &p.last_verified,
+            );
             self.markdown(kind, id, "unblock.conditions", &p.unblock.conditions);
+            let expected = match cells::citation(&p.sources, "port25") {
+                Some((s, c)) if s.kind == SourceKind::Official && c.checked.date().is_some() => {
+                    Confidence::High
+                }
+                Some((s, _)) if s.kind == SourceKind::Official => Confidence::Medium,
+                _ => Confidence::Low,
+            };
+            if p.confidence != expected {
+                self.push(ValidationError::ConfidenceMismatch {
+                    id: id.to_owned(),
+                    found: p.confidence,
+                    expected,
+                });
+            }
             let varies =
                 p.port25 == super::Port25Policy::Varies || p.unblock.route == UnblockRoute::Varies;
             if varies && p.variants.is_empty() {
@@ -504,20 +896,49 @@ impl Validator<'_> {
             if let Some(notes) = &p.notes {
                 self.markdown(kind, id, "notes", notes);
             }
-            if let Some(article) = &p.original_article {
-                self.non_empty(kind, id, "original_article.claim", &article.claim);
-                self.non_empty(
-                    kind,
-                    id,
-                    "original_article.explanation",
-                    &article.explanation,
-                );
-                self.markdown(
-                    kind,
-                    id,
-                    "original_article.explanation",
-                    &article.explanation,
-                );
+        }
+    }
+
+    fn article(&mut self) {
+        let kb = self.kb;
+        let article = &kb.article;
+        let kind = RowKind::ArticleClaim;
+        self.non_empty(kind, "article", "title", &article.title);
+        self.non_empty(kind, "article", "publisher", &article.publisher);
+        if !is_http_url(&article.url) {
+            self.push(ValidationError::BadSourceUrl {
+                kind,
+                id: "article".to_owned(),
+                title: article.title.clone(),
+                url: Some(article.url.clone()),
+            });
+        }
+        self.date(kind, "article", "published", &article.published);
+        self.ids(kind, article.claims.iter().map(|c| c.id.as_str()));
+        for claim in &article.claims {
+            let id = claim.id.as_str();
+            self.non_empty(kind, id, "claim", &claim.claim);
+            self.non_empty(kind, id, "evidence", &claim.evidence);
+            self.markdown(kind, id, "evidence", &claim.evidence);
+            let sources = match (claim.provider(), claim.relay()) {
+                (Some(p), _) => kb.provider(p).map(|p| p.sources.as_slice()),
+                (_, Some(r)) => kb.relay(r).map(|r| r.sources.as_slice()),
+                _ => None,
+            };
+            let Some(sources) = sources else {
+                self.push(ValidationError::UnknownArticleSubject {
+                    claim: id.to_owned(),
+                    subject: claim.subject.clone(),
+                });
+                continue;
+            };
+            for field in &claim.fields {
+                if cells::citation(sources, field).is_none() {
+                    self.push(ValidationError::UncitedArticleEvidence {
+                        claim: id.to_owned(),
+                        field: field.clone(),
+                    });
+                }
             }
         }
     }
@@ -609,8 +1030,17 @@ impl Validator<'_> {
             if let Some(as_of) = &r.free_tier.as_of {
                 self.date(kind, id, "free_tier.as_of", as_of);
             }
-            self.sources(kind, id, &r.sources, r.confidence);
-            self.date(kind, id, "last_verified", &r.last_verified);
+            let hosts = r.hosts.iter().map(|h| h.host.as_str());
+            let domains = own_domains(&r.sources, hosts);
+            self.sources(
+                kind,
+                id,
+                &r.sources,
+                &cells::relay_cells(r),
+                &|field| cells::is_relay_field(r, field),
+                &domains,
+                &r.last_verified,
+            );
             if let Some(notes) = &r.notes {
                 self.markdown(kind, id, "notes", notes);
             }
@@ -787,6 +1217,41 @@ mod tests {
         ] {
             assert_eq!(data_version_date(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn registrable_domains() {
+        for (host, domain) in [
+            ("docs.hetzner.com", "hetzner.com"),
+            ("hetzner.com", "hetzner.com"),
+            ("www.bt.co.uk", "bt.co.uk"),
+            ("help.ovhcloud.com", "ovhcloud.com"),
+            ("learn.microsoft.com", "microsoft.com"),
+            ("localhost", "localhost"),
+            ("a.b.example.com.au", "example.com.au"),
+        ] {
+            assert_eq!(registrable_domain(host), domain, "{host}");
+        }
+        assert_eq!(host_of("https://docs.x.com:443/a#b"), Some("docs.x.com"));
+        assert_eq!(page_of("https://x.com/a/#b"), "https://x.com/a");
+    }
+
+    #[test]
+    fn quotes_name_hosts_with_placeholders() {
+        assert!(names_host("Host: `smtp.resend.com`", "smtp.resend.com"));
+        assert!(names_host(
+            "\"endpoint\": \"email-smtp.${region}.amazonaws.com\"",
+            "email-smtp.<region>.amazonaws.com"
+        ));
+        assert!(names_host("SERVER: MAIL.SMTP2GO.COM", "mail.smtp2go.com"));
+        assert!(!names_host(
+            "Outgoing Server Name: smtppro.zoho.com",
+            "smtp.zoho.com"
+        ));
+        assert!(!names_host(
+            "amazonaws.com then email-smtp.",
+            "email-smtp.<region>.amazonaws.com"
+        ));
     }
 
     #[test]
