@@ -44,9 +44,27 @@ command -v nmap >/dev/null || need+=(nmap)
 command -v iptables >/dev/null || need+=(iptables)
 command -v ip >/dev/null || need+=(iproute2)
 command -v script >/dev/null || need+=(bsdutils)
+# swaks -4/-6 needs IO::Socket::INET6 (a Recommends, easily left out).
+perl -MIO::Socket::INET6 -e1 2>/dev/null || need+=(libio-socket-inet6-perl)
+if want extra || want mta; then
+  command -v nft >/dev/null || need+=(nftables)
+  command -v curl >/dev/null || need+=(curl)
+fi
+if want extra; then
+  command -v ncat >/dev/null || need+=(ncat)
+  command -v nc.traditional >/dev/null || need+=(netcat-traditional)
+  command -v nc.openbsd >/dev/null || need+=(netcat-openbsd)
+  command -v busybox >/dev/null || need+=(busybox)
+  command -v socat >/dev/null || need+=(socat)
+fi
+if want mta && ! command -v postfix >/dev/null; then
+  # Installed without a configuration: the capture writes its own main.cf.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  need+=(postfix)
+fi
 if ((${#need[@]})); then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}"
 fi
 command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
 
@@ -175,11 +193,24 @@ PY
 
 nsx() { ip netns exec "$NS" "$@"; }
 
+# wait_listen HOST PORT: until something accepts on HOST:PORT in the
+# namespace (python3 can take seconds to start on a busy machine, and a
+# capture made before would read "refused").
+wait_listen() {
+  local _
+  for _ in $(seq 100); do
+    nsx bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "capture-outputs.sh: nothing listens on $1:$2" >&2
+  exit 1
+}
+
 start_server() { # mode host
   # Not through nsx: `ip netns exec` execs python3, so $! is the server itself.
   ip netns exec "$NS" python3 "$WORK/server.py" "$1" "$2" 25 "$WORK" &
   SERVER_PID=$!
-  sleep 1
+  wait_listen "$2" 25
 }
 stop_server() {
   kill "$SERVER_PID" 2>/dev/null || true
@@ -309,7 +340,10 @@ NFT
   # For the MTAs: 127.0.0.1 is Postfix's own address, so it would deliver
   # there locally; .13 is a second STARTTLS server.
   start_bg smtp 127.0.0.13 25
-  sleep 1
+  for at in 127.0.0.1:25 127.0.0.1:2525 127.0.0.1:465 127.0.0.2:25 127.0.0.3:25 \
+    127.0.0.4:25 127.0.0.5:25 127.0.0.6:25 127.0.0.12:25 127.0.0.13:25; do
+    wait_listen "${at%:*}" "${at#*:}"
+  done
 fi
 
 # scenario -> "host port"

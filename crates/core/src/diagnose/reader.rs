@@ -659,6 +659,14 @@ mod tests {
                 Some(587),
             ),
         ];
+        let quiet =
+            "PS C:\\> Test-NetConnection mx.example.org -Port 25 -InformationLevel Quiet\nTrue";
+        let r = read_output(quiet);
+        assert_eq!(
+            (r.program, r.port),
+            (Some(Program::TestNetConnection), Some(25))
+        );
+        assert!(matches!(r.outcome, Outcome::Open { greeting: None, .. }));
         for (text, program, outcome, port) in cases {
             let r = read_output(text);
             assert_eq!(

@@ -321,8 +321,12 @@ pub(super) fn signal(program: Option<Program>, line: &str) -> Option<Sig> {
         }
         return failure(rest).or(Some(Sig::Fail(Outcome::ConnectFailed, None)));
     }
-    if program == Some(Program::DotNetTcpClient) {
-        // `$client.Connected` or `.Wait(5000)` printed alone.
+    if matches!(
+        program,
+        Some(Program::DotNetTcpClient | Program::TestNetConnection)
+    ) {
+        // `$client.Connected`, `.Wait(5000)` or `Test-NetConnection
+        // -InformationLevel Quiet` printed alone.
         match line {
             "True" => return Some(Sig::Connected),
             "False" => return Some(Sig::Fail(Outcome::ConnectFailed, None)),
