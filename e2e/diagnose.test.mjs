@@ -65,7 +65,7 @@ async function walkBy(page, ids, done = []) {
 
 describe('the step-by-step diagnosis', () => {
   const walks = [
-    ['timeout', 'all', 'both', 'allows', 'connect'],
+    ['timeout', 'all', 'both', 'allows', 'blocked', 'connect'],
     ['greeting', 'matches'],
     ['rejected', 'ptr'],
     ['error', 'dns'],
@@ -209,6 +209,33 @@ describe('the commands', () => {
     await page.waitForFunction(() => document.querySelector('.diagnose-sr')?.textContent === 'Copied to the clipboard.');
     assert.equal(await button.textContent(), 'Copied');
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), lines[0]);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('advice that follows the provider data', () => {
+  test('a Hetzner user whose 465 times out is led to 587, never to 2525', async () => {
+    // Hetzner documents outbound 587 as open. Asked about 587 first, the
+    // user either sees it connect (a relay on 587) or, if it does not, is
+    // told the provider documents it open, so the cause is nearer home.
+    const { page, context, problems } = await openDiagnose('?provider=hetzner-cloud');
+    const toPorts = ['timeout', 'all', 'both', 'allows', 'blocked'];
+    await walkBy(page, toPorts);
+    assert.match(await stepHeading(page).textContent(), /587/);
+    assert.doesNotMatch(await stepHeading(page).textContent(), /465/, '587 is asked on its own, first');
+    for (const [answers, verdictId] of [
+      [[...toPorts, 'connect'], 'outbound-blocked'],
+      [[...toPorts, 'blocked', 'open'], 'documented-open-587'],
+    ]) {
+      await page.goto(env.url + `diagnose?provider=hetzner-cloud&p=${answers.join('.')}`);
+      await hydrated(page);
+      await expectStep(page, NODES.get(verdictId));
+      const text = await page.locator('.diagnose-step').textContent();
+      assert.match(text, /587/);
+      assert.doesNotMatch(text.replace(/You do not need 2525/g, ''), /2525/, `${verdictId} sends to 2525`);
+      assert.match(await page.locator('.diagnose-provider-note').textContent(), /Hetzner/);
+    }
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -21,6 +21,7 @@ export const ROUTES = [
   { path: 'faq', h1: 'Port 25 FAQ' },
   { path: 'ports', h1: 'SMTP ports: 25, 465, 587 and 2525' },
   { path: 'about', h1: 'About Port25' },
+  { path: 'corrections', h1: 'Corrections to the original article' },
   { path: 'providers/hetzner-cloud', h1: 'Hetzner Cloud' },
   { path: 'relays/sendgrid', h1: 'Twilio SendGrid' },
   { path: 'guide/why-port-25-is-blocked', h1: 'Why port 25 is blocked' },

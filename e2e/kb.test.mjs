@@ -25,10 +25,25 @@ describe('providers table', () => {
     await page.goto(env.url + 'providers');
     const { providers } = await source('providers');
     assert.equal(await page.locator('table.providers tbody tr').count(), providers.length);
-    // Every claim cell of a sourced row is a link to its source.
+    // Every claim cell links to its citation on the provider's page.
     const hetzner = page.locator('table.providers tbody tr', { hasText: 'Hetzner Cloud' });
     const policyLink = hetzner.locator('td').nth(1).locator('a');
-    assert.match(await policyLink.getAttribute('href'), /^https:\/\/docs\.hetzner\.com\//);
+    assert.equal(await policyLink.getAttribute('href'), `${new URL(env.url).pathname}providers/hetzner-cloud#claim-port25`);
+    await context.close();
+  });
+
+  test('a cell\'s citation is one click away: quote, source and checked date', async () => {
+    const { page, context, problems } = await openPage(env.browser);
+    await page.goto(env.url + 'providers');
+    await hydrated(page);
+    const hetzner = page.locator('table.providers tbody tr', { hasText: 'Hetzner Cloud' });
+    await hetzner.locator('td').nth(1).locator('a').click();
+    await arrived(page, env.url + 'providers/hetzner-cloud#claim-port25');
+    const claim = page.locator('[id="claim-port25"]');
+    assert.ok((await claim.locator('blockquote').textContent()).trim().length > 20);
+    assert.match(await claim.locator('a[href^="https://docs.hetzner.com/"]').first().getAttribute('href'), /hetzner/);
+    assert.match(await claim.locator('time').first().getAttribute('datetime'), /^\d{4}-\d{2}-\d{2}$/);
+    assert.deepEqual(problems, []);
     await context.close();
   });
 
@@ -47,7 +62,7 @@ describe('providers table', () => {
       'descending',
     );
 
-    await page.getByRole('button', { name: 'Last verified' }).click();
+    await page.getByRole('button', { name: 'Checked' }).click();
     const dates = await page.locator('table.providers tbody tr:not([hidden]) time').allTextContents();
     assert.deepEqual(dates, [...dates].sort());
 

@@ -53,8 +53,8 @@ pub(crate) fn Providers() -> impl IntoView {
         <p class="lede">
             "Who blocks outbound SMTP port 25 by default, whether the submission ports "
             "465, 587 and 2525 get through, and how to have the block lifted. Each cell "
-            "links to the source it rests on; low-confidence rows rest on a single "
-            "secondary source."
+            "links to its citation: a quote from the source and the date it was checked. "
+            "Low confidence means the port 25 policy rests on a secondary source or none."
         </p>
         <p class="downloads">
             "Download this table: "

@@ -120,16 +120,19 @@ pub(super) fn guide(case: &Case) -> (&'static str, String) {
             "refused-scope",
             format!("Something answered {} with a refusal: test a second destination to see whether it is one server or all.{not_25}", lower_first(&port_name)),
         ),
+        // Some port filters answer with these errors instead of staying
+        // silent, so they lead to the question that tells a filter from a
+        // missing route (other ports, other destinations), not to a verdict.
         (Outcome::NetworkUnreachable, _) => (
-            "no-route",
-            "Your machine has no route to that address: check the other IP family and your routes. This is not a port block.".to_owned(),
+            "unreachable-scope",
+            format!("\"Network is unreachable\": usually your machine has no route for that address (check the other IP family and your routes), but some port filters answer this way. Test port 443 to the same host and {} to a second destination.", lower_first(&port_name)),
         ),
         (Outcome::NoRouteToHost, Some(Detail::AdminProhibited)) => (
-            "no-route",
+            "unreachable-scope",
             format!("A firewall rejected the connection to {} with an ICMP message: if other ports to the same host connect, that firewall blocks this port.", lower_first(&port_name)),
         ),
         (Outcome::NoRouteToHost, _) => (
-            "no-route",
+            "unreachable-scope",
             format!("No route to host: a router or firewall answered that it cannot or will not forward the connection. Test another port to the same host: if it connects, {} is being rejected.", lower_first(&port_name)),
         ),
         (Outcome::DnsFailure, _) => (
