@@ -61,7 +61,17 @@ pub(crate) fn About() -> impl IntoView {
             "Everything in the tables can be downloaded. Data version "<strong>{DATA_VERSION}</strong>
             "; what changed between versions is in the "<a href=base.join("/data/CHANGELOG.md")>"changelog"</a>"."
         </p>
-        <ul class="downloads-list">{downloads}</ul>
+        <ul class="downloads-list">
+            {downloads}
+            <li>
+                "every citation, one row per claim with its quote and dates: "
+                <a href=base.join("/data/claims.csv")>"CSV"</a>
+            </li>
+            <li>
+                "the original article's claims and their verdicts: "
+                <a href=base.join("/data/article.csv")>"CSV"</a>
+            </li>
+        </ul>
         <p>
             "JSON files follow their JSON Schema (linked from each file's "<code>"$schema"</code>"). "
             "CSV files are RFC 4180: UTF-8, comma-separated, a header row, fields quoted when they "
