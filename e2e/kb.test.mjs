@@ -92,7 +92,7 @@ describe('providers table', () => {
     await page.getByRole('link', { name: 'Hetzner Cloud' }).click();
     await arrived(page, env.url + 'providers/hetzner-cloud');
     await page.getByRole('heading', { level: 1, name: 'Hetzner Cloud' }).waitFor();
-    await page.getByRole('heading', { name: 'Sources' }).waitFor();
+    await page.getByRole('heading', { name: 'Sources', exact: true }).waitFor();
     assert.match(await page.title(), /^Hetzner Cloud: outbound port 25 · Port25$/);
     assert.deepEqual(problems, []);
     await context.close();

@@ -70,7 +70,7 @@ describe('search', () => {
     await page.keyboard.press('Enter');
     await arrived(page, env.url + 'providers/hetzner-cloud');
     await page.getByRole('heading', { level: 1, name: 'Hetzner Cloud' }).waitFor();
-    await page.getByRole('heading', { name: 'Sources' }).waitFor();
+    await page.getByRole('heading', { name: 'Sources', exact: true }).waitFor();
     assert.equal(await box(page).inputValue(), '');
     assert.equal(await box(page).getAttribute('aria-expanded'), 'false');
     assert.deepEqual(problems, []);

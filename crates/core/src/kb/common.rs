@@ -59,7 +59,7 @@ pub struct Source {
     pub kind: SourceKind,
     /// The page's own date where it shows one: `YYYY-MM-DD`, or `YYYY-MM` or
     /// `YYYY` when the page gives no more.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
     /// The cells this page supports; at least one.
     pub claims: Vec<Claim>,
@@ -82,11 +82,11 @@ pub struct Claim {
     /// How the value follows from the quote when the page does not state it
     /// ("587 open because the provider tells customers to use it"); `None`
     /// when the quote states the value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inferred: Option<String>,
     /// The value in words, for cells the row has no typed field for
     /// (`price`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 

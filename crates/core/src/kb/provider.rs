@@ -301,7 +301,7 @@ pub struct Provider {
     pub notes: Option<String>,
     /// The provider's own domains beyond those of its official sources
     /// (`fly.io`), so a secondary source on them is caught.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<String>,
 }
 
