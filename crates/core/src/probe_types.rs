@@ -17,6 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::{Deserialize, Serialize};
 
 mod decode;
+pub mod read;
 
 /// The ports a probe may target: 25 (relay, RFC 5321), 465 (submissions with
 /// implicit TLS, RFC 8314), 587 (submission, RFC 6409) and 2525 (a common
