@@ -16,6 +16,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
+mod decode;
+pub mod read;
+
 /// The ports a probe may target: 25 (relay, RFC 5321), 465 (submissions with
 /// implicit TLS, RFC 8314), 587 (submission, RFC 6409) and 2525 (a common
 /// unofficial alternative).
@@ -307,7 +310,13 @@ pub struct TlsInfo {
 /// judge the server, which is not the server's fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+// Decoded through a flat struct, not serde's buffering of tagged enums: see
+// `decode`. The tag and names here still drive encoding and the schema.
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    try_from = "decode::OutcomeFields"
+)]
 pub enum Outcome {
     /// Greeting, EHLO, TLS and QUIT all worked, and the certificate verified.
     Ok,
@@ -467,7 +476,12 @@ pub struct ProbeReport {
 /// A progress event while a probe runs, for streaming to the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "event", rename_all = "kebab-case")]
+// Decoded through a flat struct, as `Outcome` is.
+#[serde(
+    tag = "event",
+    rename_all = "kebab-case",
+    try_from = "decode::EventFields"
+)]
 pub enum Event {
     /// The MX lookup finished.
     MxResolved {
@@ -558,6 +572,8 @@ pub struct JobCreated {
 /// [`JobStatus::report`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// `flatten` encodes; decoding reads one flat struct (see `decode`).
+#[serde(try_from = "decode::EventFields")]
 pub struct ProgressEvent {
     /// The event's position in the job's progress, from 0, without gaps.
     pub seq: u32,

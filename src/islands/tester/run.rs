@@ -4,9 +4,13 @@
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
 use port25_core::{
-    probe_types::{ApiError, JobCreated, JobState, JobStatus, ProbeRequest},
+    probe_types::{
+        read::{JsonValue, ReadJson},
+        ApiError, JobCreated, JobState, JobStatus, ProbeRequest,
+    },
     tester::{normalize_probe_url, Progress},
 };
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Phase, PROBE_URL_KEY};
 
@@ -120,21 +124,61 @@ async fn api_error(response: Response) -> String {
     }
 }
 
-/// Encodes a value as JSON with the browser's `JSON.stringify`.
+/// Encodes a value as JSON with serde_json: for one small request, its
+/// writer is lighter than serde-wasm-bindgen's and `JSON.stringify`.
 fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_wasm_bindgen::to_value(value)
-        .ok()
-        .and_then(|v| js_sys::JSON::stringify(&v).ok())
-        .and_then(|s| s.as_string())
-        .unwrap_or_default()
+    serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Decodes a JSON response with the browser's `JSON.parse`: the bundle then
-/// needs serde's derived decoders but not a JSON parser of its own.
-async fn from_json<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ()> {
+/// Decodes a JSON response with the browser's `JSON.parse` and
+/// [`ReadJson`]: the bundle then needs neither a JSON parser nor serde's
+/// derived decoders.
+async fn from_json<T: ReadJson>(response: Response) -> Result<T, ()> {
     let text = response.text().await.map_err(drop)?;
-    let value = js_sys::JSON::parse(&text).map_err(drop)?;
-    serde_wasm_bindgen::from_value(value).map_err(drop)
+    let value = Parsed(js_sys::JSON::parse(&text).map_err(drop)?);
+    T::read(&value).map_err(drop)
+}
+
+/// A value `JSON.parse` returned.
+struct Parsed(JsValue);
+
+impl JsonValue for Parsed {
+    fn get(&self, name: &str) -> Option<Self> {
+        if !self.0.is_object() {
+            return None;
+        }
+        js_sys::Reflect::get(&self.0, &JsValue::from_str(name))
+            .ok()
+            .filter(|v| !v.is_undefined())
+            .map(Parsed)
+    }
+    fn keys(&self) -> Vec<String> {
+        match self.0.dyn_ref::<js_sys::Object>() {
+            Some(object) => js_sys::Object::keys(object)
+                .iter()
+                .filter_map(|k| k.as_string())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+    fn is_null(&self) -> bool {
+        self.0.is_null()
+    }
+    fn as_string(&self) -> Option<String> {
+        self.0.as_string()
+    }
+    fn as_bool(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+    fn as_safe_integer(&self) -> Option<i64> {
+        // Number.isSafeInteger, as serde-wasm-bindgen read integers.
+        let n = self.0.as_f64()?;
+        (n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0).then_some(n as i64)
+    }
+    fn items(&self) -> Option<Vec<Self>> {
+        let array = self.0.dyn_ref::<js_sys::Array>()?;
+        Some(array.iter().map(Parsed).collect())
+    }
 }
 
 /// Waits `ms` milliseconds.
