@@ -9,18 +9,22 @@
 //! a log or in a request. The page is prerendered with the default options;
 //! the hydrating render shows the same defaults, and only once hydration is
 //! over does it switch to the URL's options, today's date and the page's
-//! absolute link (the output is rebuilt then, whatever it was before). Generation, validation and the
-//! explanations of unsupported combinations are all the core's; this module
-//! binds them to the form.
+//! absolute link (the output is rebuilt then, whatever it was before).
+//!
+//! The form's state and every change to it are the core's
+//! ([`port25_core::relay_config::Form`], one [`Control`] per control), as
+//! are generation, validation and the explanations of unsupported
+//! combinations; this module renders the form and binds them to it.
 
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
 use port25_core::{
     calendar::iso_date,
-    kb::{Relay, TlsMode},
+    kb::Relay,
     relay_config::{
-        generate, Catalog, Credentials, Mta, Options, RelayChoice, SenderRelay, Stamp, TlsPolicy,
+        generate, Catalog, Control, Form, Mta, OfferedPort, Options, Stamp, TlsPolicy,
+        CUSTOM_RELAY, OWN_CREDENTIALS, PLACEHOLDER_CREDENTIALS,
     },
     site::{Page, Route},
 };
@@ -90,229 +94,21 @@ fn catalog() -> Catalog<'static> {
     }
 }
 
-/// The relay option value meaning "a host of my own".
-const CUSTOM: &str = "custom";
-
-/// The ports a custom relay may use, with their TLS modes (the core accepts
-/// exactly these; a test checks it).
-const CUSTOM_PORTS: [(u16, TlsMode); 4] = [
-    (587, TlsMode::Starttls),
-    (465, TlsMode::ImplicitTls),
-    (2525, TlsMode::Starttls),
-    (25, TlsMode::Starttls),
-];
-
-/// The ports `choice` offers, with their TLS modes, in the data's order.
-fn ports_for(choice: &RelayChoice) -> Vec<(u16, TlsMode)> {
-    match choice {
-        RelayChoice::Custom { .. } => CUSTOM_PORTS.to_vec(),
-        RelayChoice::Known { id, .. } => relays()
-            .iter()
-            .find(|r| &r.id == id)
-            .map(|r| r.ports.iter().map(|p| (p.port, p.tls)).collect())
-            .unwrap_or_default(),
-    }
-}
-
-/// The relay `value` of the relay select (`custom` or an id) as a choice.
-fn choice_for(value: &str) -> RelayChoice {
-    if value == CUSTOM {
-        RelayChoice::Custom {
-            host: String::new(),
-        }
-    } else {
-        RelayChoice::known(value)
-    }
-}
-
-/// The select value for a choice.
-fn choice_value(choice: &RelayChoice) -> &str {
-    match choice {
-        RelayChoice::Known { id, .. } => id,
-        RelayChoice::Custom { .. } => CUSTOM,
-    }
-}
-
-/// `port` if `choice` offers it, else 587 if offered, else its first port.
-fn keep_port(choice: &RelayChoice, port: u16) -> u16 {
-    let ports = ports_for(choice);
-    let offered = |p: u16| ports.iter().any(|(n, _)| *n == p);
-    if offered(port) {
-        port
-    } else if offered(587) {
-        587
-    } else {
-        ports.first().map_or(587, |(n, _)| *n)
-    }
-}
-
-/// How a TLS mode reads next to a port number.
-fn tls_label(tls: TlsMode) -> &'static str {
-    match tls {
-        TlsMode::Starttls => "STARTTLS",
-        TlsMode::ImplicitTls => "implicit TLS",
-        TlsMode::Unspecified => "TLS mode not documented",
-    }
-}
-
-/// What the form shows besides the secrets: the options (all in the URL)
-/// and whether the user gives their own credentials.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Form {
-    /// The options, with placeholder credentials (the real ones are added
-    /// only when generating).
-    options: Options,
-    /// The user's own credentials (true) or placeholders (false).
-    own: bool,
-    /// The password field shows its text.
-    show: bool,
-}
-
-/// A new, empty sender relay (Postfix `sender_dependent_relayhost_maps`).
-fn new_sender_relay() -> SenderRelay {
-    SenderRelay {
-        domain: String::new(),
-        relay: RelayChoice::known("sendgrid"),
-        port: 587,
-        credentials: Credentials::Placeholder,
-    }
-}
-
-/// `Some(text)` unless it is blank.
-fn non_blank(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_owned())
-}
-
-/// Applies a change of the control `name` (its `name` attribute) to `form`:
-/// `value` is its new value, `checked` its state for checkboxes. Unknown
-/// names and unreadable values change nothing. Secrets are not handled
-/// here: they never enter `Form`.
-fn apply(form: &mut Form, name: &str, value: &str, checked: bool) {
-    let o = &mut form.options;
-    match name {
-        "mta" => o.mta = Mta::from_slug(value).unwrap_or(o.mta),
-        "tls" => o.tls = TlsPolicy::from_slug(value).unwrap_or(o.tls),
-        "credentials" => form.own = value == "own",
-        "show" => form.show = checked,
-        "relay" => {
-            let choice = choice_for(value);
-            o.port = keep_port(&choice, o.port);
-            o.relay = choice;
-        }
-        "host" => {
-            if let RelayChoice::Known { host, region, .. } = &mut o.relay {
-                if !value.contains("<region>") {
-                    *region = None;
-                }
-                *host = Some(value.to_owned());
-            }
-        }
-        "region" => {
-            if let RelayChoice::Known { region, .. } = &mut o.relay {
-                *region = non_blank(value);
-            }
-        }
-        "custom-host" => {
-            o.relay = RelayChoice::Custom {
-                host: value.trim().to_owned(),
-            }
-        }
-        "port" => o.port = value.parse().unwrap_or(o.port),
-        "rewrite" => o.rewrite_sender = non_blank(value),
-        "sender-on" if checked && o.sender_relays.is_empty() => {
-            o.sender_relays.push(new_sender_relay());
-        }
-        "sender-on" if !checked => o.sender_relays.clear(),
-        "sender-domain" | "sender-relay" | "sender-port" => {
-            if o.sender_relays.is_empty() {
-                o.sender_relays.push(new_sender_relay());
-            }
-            let s = &mut o.sender_relays[0];
-            match name {
-                "sender-domain" => value.trim().clone_into(&mut s.domain),
-                "sender-relay" => {
-                    let choice = choice_for(value);
-                    s.port = keep_port(&choice, s.port);
-                    s.relay = choice;
-                }
-                _ => s.port = value.parse().unwrap_or(s.port),
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The host the relay choice uses: the chosen one or the relay's first.
-fn current_host(o: &Options) -> String {
-    match &o.relay {
-        RelayChoice::Known { host: Some(h), .. } => h.clone(),
-        RelayChoice::Known { id, .. } => relays()
-            .iter()
-            .find(|r| &r.id == id)
-            .and_then(|r| r.hosts.first())
-            .map(|h| h.host.clone())
-            .unwrap_or_default(),
-        RelayChoice::Custom { host } => host.clone(),
-    }
-}
-
-/// Is `value` the current choice of the control `name`?
-fn is_chosen(form: &Form, name: &str, value: &str) -> bool {
-    let o = &form.options;
-    match name {
-        "mta" => o.mta.slug() == value,
-        "tls" => o.tls.slug() == value,
-        "credentials" => form.own == (value == "own"),
-        "relay" => choice_value(&o.relay) == value,
-        "host" => current_host(o) == value,
-        "sender-relay" => o
-            .sender_relays
-            .first()
-            .is_some_and(|s| choice_value(&s.relay) == value),
-        _ => false,
-    }
-}
-
-/// The text of the text field `name`.
-fn text_of(form: &Form, name: &str) -> String {
-    let o = &form.options;
-    match name {
-        "region" => match &o.relay {
-            RelayChoice::Known {
-                region: Some(r), ..
-            } => r.clone(),
-            _ => String::new(),
-        },
-        "custom-host" => match &o.relay {
-            RelayChoice::Custom { host } => host.clone(),
-            RelayChoice::Known { .. } => String::new(),
-        },
-        "rewrite" => o.rewrite_sender.clone().unwrap_or_default(),
-        "sender-domain" => o
-            .sender_relays
-            .first()
-            .map(|s| s.domain.clone())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
 /// A reactive "is chosen" for a radio or option (one closure type for all).
 fn chosen(
     form: RwSignal<Form>,
-    name: &'static str,
+    control: Control,
     value: &'static str,
 ) -> impl Fn() -> bool + Send + Sync + Copy + 'static {
-    move || form.with(|f| is_chosen(f, name, value))
+    move || form.with(|f| f.is_chosen(relays(), control, value))
 }
 
 /// A reactive text field value (one closure type for all).
 fn text(
     form: RwSignal<Form>,
-    name: &'static str,
+    control: Control,
 ) -> impl Fn() -> String + Send + Sync + Copy + 'static {
-    move || form.with(|f| text_of(f, name))
+    move || form.with(|f| f.text(control))
 }
 
 /// `true` (hidden) unless `shown` holds (one closure type for all).
@@ -324,15 +120,16 @@ fn unless(shown: Memo<bool>) -> impl Fn() -> bool + Send + Sync + Copy + 'static
 fn radio(
     form: RwSignal<Form>,
     disabled: Signal<bool>,
-    name: &'static str,
+    control: Control,
     value: &'static str,
     label: &'static str,
 ) -> impl IntoView {
+    let name = control.name();
     let id = format!("gen-{name}-{value}");
     let for_id = id.clone();
     view! {
         <label class="generator-radio" for=for_id>
-            <input type="radio" id=id name=name value=value checked=chosen(form, name, value) disabled=disabled />
+            <input type="radio" id=id name=name value=value checked=chosen(form, control, value) disabled=disabled />
             {label}
         </label>
     }
@@ -342,11 +139,12 @@ fn radio(
 fn text_field(
     form: RwSignal<Form>,
     disabled: Signal<bool>,
-    name: &'static str,
+    control: Control,
     label: &'static str,
     placeholder: &'static str,
     hint: &'static str,
 ) -> impl IntoView {
+    let name = control.name();
     let id = format!("gen-{name}");
     let for_id = id.clone();
     let hint_id = format!("gen-{name}-hint");
@@ -355,25 +153,25 @@ fn text_field(
         <p>
             <label for=for_id>{label}</label>
             <input id=id name=name type="text" autocomplete="off" spellcheck="false" placeholder=placeholder
-                aria-describedby=described_by disabled=disabled prop:value=text(form, name) />
+                aria-describedby=described_by disabled=disabled prop:value=text(form, control) />
             <span class="hint" id=hint_id>{hint}</span>
         </p>
     }
 }
 
-/// The `<option>`s of the ports `choice` offers, `port` selected.
-fn port_options(choice: &RelayChoice, port: u16) -> impl IntoView {
-    ports_for(choice)
-        .into_iter()
-        .map(|(n, tls)| view! { <option value=n.to_string() selected=n == port>{format!("{n} ({})", tls_label(tls))}</option> })
+/// The `<option>`s of `ports`, `port` selected.
+fn port_options(ports: &[OfferedPort], port: u16) -> impl IntoView {
+    ports
+        .iter()
+        .map(|p| view! { <option value=p.port.to_string() selected=p.port == port>{p.label()}</option> })
         .collect_view()
 }
 
-/// The `<option>`s of the relays for the select `name`.
-fn relay_options(form: RwSignal<Form>, name: &'static str) -> impl IntoView {
+/// The `<option>`s of the relays for the select `control`.
+fn relay_options(form: RwSignal<Form>, control: Control) -> impl IntoView {
     relays()
         .iter()
-        .map(|r| view! { <option value=r.id.as_str() selected=chosen(form, name, r.id.as_str())>{r.name.as_str()}</option> })
+        .map(|r| view! { <option value=r.id.as_str() selected=chosen(form, control, r.id.as_str())>{r.name.as_str()}</option> })
         .collect_view()
 }
 
@@ -421,13 +219,7 @@ pub fn Generator() -> impl IntoView {
     });
 
     let output = Memo::new(move |_| {
-        let mut options = form.with(|f| f.options.clone());
-        if form.with(|f| f.own) {
-            options.credentials = Credentials::Given {
-                username: username.get(),
-                password: password.get(),
-            };
-        }
+        let options = form.with(|f| f.options_with(&username.get(), &password.get()));
         let stamp = Stamp::new(&date.get(), &page_url.get(), &options);
         generate(&catalog(), &options, &stamp).map_err(|e| e.to_string())
     });
@@ -439,26 +231,23 @@ pub fn Generator() -> impl IntoView {
             .get_attribute("name")
             .unwrap_or_default();
         let value = event_target_value(&ev);
-        match name.as_str() {
-            "username" => username.set(value),
-            "password" => password.set(value),
-            _ => form.update(|f| apply(f, &name, &value, event_target_checked(&ev))),
+        match Control::from_name(&name) {
+            Some(Control::Username) => username.set(value),
+            Some(Control::Password) => password.set(value),
+            Some(control) => {
+                form.update(|f| f.apply(relays(), control, &value, event_target_checked(&ev)));
+            }
+            None => {}
         }
     };
 
     // Memos, so that typing in a field does not rebuild the fields around
     // it; parts that come and go are hidden rather than rebuilt.
-    let relay_row = Memo::new(move |_| {
-        form.with(|f| match &f.options.relay {
-            RelayChoice::Known { id, .. } => relays().iter().find(|r| &r.id == id),
-            RelayChoice::Custom { .. } => None,
-        })
-    });
+    let relay_row = Memo::new(move |_| form.with(|f| f.relay(relays())));
     let is_custom = Memo::new(move |_| relay_row.get().is_none());
     let many_hosts = Memo::new(move |_| relay_row.get().is_some_and(|r| r.hosts.len() > 1));
-    let needs_region =
-        Memo::new(move |_| form.with(|f| current_host(&f.options).contains("<region>")));
-    let own = Memo::new(move |_| form.with(|f| f.own));
+    let needs_region = Memo::new(move |_| form.with(|f| f.needs_region(relays())));
+    let own = Memo::new(move |_| form.with(|f| f.own_credentials));
     let has_sender = Memo::new(move |_| form.with(|f| !f.options.sender_relays.is_empty()));
     let relay_about = move || {
         relay_row.get().map(|relay| {
@@ -473,23 +262,14 @@ pub fn Generator() -> impl IntoView {
             relay
                 .hosts
                 .iter()
-                .map(|h| view! { <option value=h.host.as_str() selected=chosen(form, "host", h.host.as_str())>{format!("{} ({})", h.host, h.region)}</option> })
+                .map(|h| view! { <option value=h.host.as_str() selected=chosen(form, Control::Host, h.host.as_str())>{format!("{} ({})", h.host, h.region)}</option> })
                 .collect_view()
         })
     };
-    let port_choice = Memo::new(move |_| form.with(|f| (f.options.relay.clone(), f.options.port)));
-    let sender_choice = Memo::new(move |_| {
-        form.with(|f| {
-            f.options
-                .sender_relays
-                .first()
-                .map_or((RelayChoice::known("sendgrid"), 587), |s| {
-                    (s.relay.clone(), s.port)
-                })
-        })
-    });
-    let ports = move |choice: Memo<(RelayChoice, u16)>| {
-        move || choice.with(|(relay, port)| port_options(relay, *port))
+    let ports = move |control: Control| {
+        let choice =
+            Memo::new(move |_| form.with(|f| f.port_choice(relays(), control).unwrap_or_default()));
+        move || choice.with(|(ports, port)| port_options(ports, *port))
     };
 
     view! {
@@ -504,43 +284,43 @@ pub fn Generator() -> impl IntoView {
                 <fieldset>
                     <legend>"Mail program"</legend>
                     <p class="hint">"msmtp is for hosts that only send (cron, monitoring) and need no mail server."</p>
-                    {Mta::ALL.map(|m| radio(form, disabled, "mta", m.slug(), m.name()))}
+                    {Mta::ALL.map(|m| radio(form, disabled, Control::Mta, m.slug(), m.name()))}
                 </fieldset>
                 <fieldset>
                     <legend>"Relay"</legend>
                     <p>
                         <label for="gen-relay">"Relay service"</label>
                         <select id="gen-relay" name="relay" disabled=disabled>
-                            {relay_options(form, "relay")}
-                            <option value=CUSTOM selected=chosen(form, "relay", CUSTOM)>"Another relay (custom host)"</option>
+                            {relay_options(form, Control::Relay)}
+                            <option value=CUSTOM_RELAY selected=chosen(form, Control::Relay, CUSTOM_RELAY)>"Another relay (custom host)"</option>
                         </select>
                     </p>
                     {relay_about}
                     <div hidden=unless(is_custom)>
-                        {text_field(form, disabled, "custom-host", "Relay host name", "smtp.example.com", "Ports 587, 2525 and 25 use STARTTLS, 465 implicit TLS.")}
+                        {text_field(form, disabled, Control::CustomHost, "Relay host name", "smtp.example.com", "Ports 587, 2525 and 25 use STARTTLS, 465 implicit TLS.")}
                     </div>
                     <p hidden=unless(many_hosts)>
                         <label for="gen-host">"Host"</label>
                         <select id="gen-host" name="host" disabled=disabled>{host_options}</select>
                     </p>
                     <div hidden=unless(needs_region)>
-                        {text_field(form, disabled, "region", "Region", "eu-west-1", "The region your account sends from, such as us-east-1.")}
+                        {text_field(form, disabled, Control::Region, "Region", "eu-west-1", "The region your account sends from, such as us-east-1.")}
                     </div>
                     <p>
                         <label for="gen-port">"Port"</label>
-                        <select id="gen-port" name="port" disabled=disabled>{ports(port_choice)}</select>
+                        <select id="gen-port" name="port" disabled=disabled>{ports(Control::Port)}</select>
                     </p>
                 </fieldset>
                 <fieldset>
                     <legend>"TLS"</legend>
                     <p class="hint">"TLS is always required: credentials are never sent in clear text."</p>
-                    {radio(form, disabled, "tls", "encrypt", "Require TLS (encrypt)")}
-                    {radio(form, disabled, "tls", "verify", "Require TLS and verify the relay's certificate")}
+                    {radio(form, disabled, Control::Tls, TlsPolicy::Encrypt.slug(), "Require TLS (encrypt)")}
+                    {radio(form, disabled, Control::Tls, TlsPolicy::Verify.slug(), "Require TLS and verify the relay's certificate")}
                 </fieldset>
                 <fieldset>
                     <legend>"Credentials"</legend>
-                    {radio(form, disabled, "credentials", "placeholder", "Placeholders I replace myself")}
-                    {radio(form, disabled, "credentials", "own", "My own credentials")}
+                    {radio(form, disabled, Control::Credentials, PLACEHOLDER_CREDENTIALS, "Placeholders I replace myself")}
+                    {radio(form, disabled, Control::Credentials, OWN_CREDENTIALS, "My own credentials")}
                     <div hidden=unless(own)>
                         <p class="generator-private">
                             "Your user name and password stay in this browser tab: they are not put in the "
@@ -555,7 +335,7 @@ pub fn Generator() -> impl IntoView {
                         <p>
                             <label for="gen-password">"SMTP password or API key"</label>
                             <input id="gen-password" name="password" autocomplete="off" spellcheck="false" disabled=disabled
-                                type=move || if form.with(|f| f.show) { "text" } else { "password" } />
+                                type=move || if form.with(|f| f.show_password) { "text" } else { "password" } />
                         </p>
                         <p>
                             <label class="generator-radio" for="gen-show">
@@ -567,7 +347,7 @@ pub fn Generator() -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>"Optional"</legend>
-                    {text_field(form, disabled, "rewrite", "Rewrite every envelope sender to", "noreply@example.com", "Leave empty to keep each message's own sender.")}
+                    {text_field(form, disabled, Control::Rewrite, "Rewrite every envelope sender to", "noreply@example.com", "Leave empty to keep each message's own sender.")}
                     <p>
                         <label class="generator-radio" for="gen-sender-on">
                             <input id="gen-sender-on" name="sender-on" type="checkbox" disabled=disabled
@@ -576,14 +356,14 @@ pub fn Generator() -> impl IntoView {
                         </label>
                     </p>
                     <div hidden=unless(has_sender)>
-                        {text_field(form, disabled, "sender-domain", "Sender domain", "shop.example.com", "Mail from this domain goes through the relay below.")}
+                        {text_field(form, disabled, Control::SenderDomain, "Sender domain", "shop.example.com", "Mail from this domain goes through the relay below.")}
                         <p>
                             <label for="gen-sender-relay">"Its relay"</label>
-                            <select id="gen-sender-relay" name="sender-relay" disabled=disabled>{relay_options(form, "sender-relay")}</select>
+                            <select id="gen-sender-relay" name="sender-relay" disabled=disabled>{relay_options(form, Control::SenderRelay)}</select>
                         </p>
                         <p>
                             <label for="gen-sender-port">"Its port"</label>
-                            <select id="gen-sender-port" name="sender-port" disabled=disabled>{ports(sender_choice)}</select>
+                            <select id="gen-sender-port" name="sender-port" disabled=disabled>{ports(Control::SenderPort)}</select>
                         </p>
                     </div>
                 </fieldset>
@@ -603,85 +383,6 @@ fn output_for(options: &Options) -> Result<port25_core::relay_config::Output, St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_listed_port_generates_for_postfix() {
-        let mut custom = Options {
-            relay: RelayChoice::Custom {
-                host: "smtp.example.com".to_owned(),
-            },
-            ..Options::default()
-        };
-        for (port, _) in CUSTOM_PORTS {
-            custom.port = port;
-            assert!(output_for(&custom).is_ok(), "custom port {port}");
-        }
-        for relay in relays() {
-            let region = relay.hosts[0]
-                .host
-                .contains("<region>")
-                .then(|| "eu-west-1".to_owned());
-            let mut o = Options {
-                relay: RelayChoice::Known {
-                    id: relay.id.clone(),
-                    host: None,
-                    region,
-                },
-                ..Options::default()
-            };
-            for (port, _) in ports_for(&o.relay) {
-                o.port = port;
-                let out = output_for(&o);
-                assert!(out.is_ok(), "{} {port}: {out:?}", relay.id);
-            }
-        }
-    }
-
-    #[test]
-    fn form_changes_apply_to_the_options() {
-        let mut f = Form::default();
-        apply(&mut f, "mta", "exim4", false);
-        apply(&mut f, "relay", "tencent-cloud-ses", false);
-        assert_eq!(f.options.mta, Mta::Exim4);
-        assert_eq!(f.options.port, 465, "the only port Tencent offers");
-        apply(&mut f, "relay", "amazon-ses", false);
-        assert_eq!(f.options.port, 465, "SES offers 465 too");
-        apply(&mut f, "region", " eu-west-1 ", false);
-        assert!(is_chosen(&f, "relay", "amazon-ses"));
-        assert_eq!(text_of(&f, "region"), "eu-west-1");
-        apply(&mut f, "port", "not a port", false);
-        assert_eq!(f.options.port, 465);
-        apply(&mut f, "mta", "sendmail", false);
-        assert_eq!(f.options.mta, Mta::Exim4, "unknown values change nothing");
-        apply(&mut f, "tls", "verify", false);
-        apply(&mut f, "credentials", "own", false);
-        apply(&mut f, "rewrite", "  ", false);
-        assert!(f.own && f.options.tls == TlsPolicy::Verify && f.options.rewrite_sender.is_none());
-        apply(&mut f, "sender-domain", "shop.example.com", false);
-        apply(&mut f, "sender-relay", "mailjet", false);
-        assert_eq!(f.options.sender_relays.len(), 1);
-        assert!(is_chosen(&f, "sender-relay", "mailjet"));
-        apply(&mut f, "sender-on", "on", false);
-        assert!(f.options.sender_relays.is_empty());
-        apply(&mut f, "relay", CUSTOM, false);
-        apply(&mut f, "custom-host", "smtp.example.net ", false);
-        assert_eq!(text_of(&f, "custom-host"), "smtp.example.net");
-        // What the form holds round-trips through the URL.
-        let back = Options::from_query(&f.options.to_query()).unwrap();
-        assert_eq!(back, f.options);
-    }
-
-    #[test]
-    fn switching_relay_keeps_or_picks_a_port() {
-        let custom = choice_for(CUSTOM);
-        assert_eq!(keep_port(&custom, 465), 465);
-        assert_eq!(keep_port(&custom, 2587), 587);
-        let first = &relays()[0];
-        let choice = choice_for(&first.id);
-        let p = keep_port(&choice, 1);
-        assert!(first.ports.iter().any(|x| x.port == p));
-        assert_eq!(choice_value(&choice), first.id);
-    }
 
     #[test]
     fn the_built_in_relays_are_the_knowledge_base_ones() {
@@ -717,5 +418,23 @@ mod tests {
         assert!(
             html.contains("<label for=\"gen-password\"") || html.contains("name=\"credentials\"")
         );
+    }
+
+    #[test]
+    fn every_control_is_in_the_page_by_its_core_name() {
+        let html = crate::prerender::test_page(Route::Page(Page::Generator));
+        for control in Control::ALL {
+            let name = control.name();
+            assert!(html.contains(&format!("name=\"{name}\"")), "{name}");
+            assert!(html.contains(&format!("id=\"gen-{name}")), "{name}");
+        }
+        let form = &html[html.find("<form").unwrap()..html.find("</form>").unwrap()];
+        for attr in form.split(" name=\"").skip(1) {
+            let name = &attr[..attr.find('"').unwrap()];
+            assert!(
+                Control::from_name(name).is_some(),
+                "{name} is not a Control"
+            );
+        }
     }
 }

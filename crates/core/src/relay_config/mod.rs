@@ -11,9 +11,10 @@
 //!
 //! Using it (the page and the `port25 relay-config` command do exactly this):
 //!
-//! 1. Build [`Options`] from the form, or from a link with
+//! 1. Build [`Options`] from the form (the page keeps a [`Form`] and feeds
+//!    it each control's change with [`Form::apply`]), or from a link with
 //!    [`Options::from_query`]; credentials are [`Credentials::Placeholder`]
-//!    unless the user typed their own.
+//!    unless the user typed their own ([`Form::options_with`]).
 //! 2. Make a [`Catalog`] from the knowledge base (`Catalog::from(&kb)` or
 //!    from a parsed `relays.json`).
 //! 3. Call [`generate`] with a [`Stamp`] built by [`Stamp::new`] (today's
@@ -32,6 +33,7 @@
 //! `scripts/validate-relay-configs.sh` do that), or a store for secrets.
 
 mod exim;
+mod form;
 mod msmtp;
 mod opensmtpd;
 mod options;
@@ -43,7 +45,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::kb::{KnowledgeBase, Relay, RelaysFile};
 
-pub use options::{Credentials, Mta, Options, RelayChoice, SenderRelay, TlsPolicy};
+pub use form::{
+    ports_for, Control, Form, OfferedPort, CUSTOM_RELAY, OWN_CREDENTIALS, PLACEHOLDER_CREDENTIALS,
+};
+pub use options::{Credentials, Mta, Options, RelayChoice, SenderRelay, TlsPolicy, CUSTOM_PORTS};
 pub use query::{QueryError, QUERY_VERSION};
 pub use shell::shell_quote;
 

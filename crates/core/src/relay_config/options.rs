@@ -206,8 +206,11 @@ impl Default for Options {
     }
 }
 
-/// Standard ports for a custom relay, with their TLS mode.
-pub(crate) const CUSTOM_PORTS: [(u16, TlsMode); 4] = [
+/// The ports a custom relay may use, with their TLS modes, in the order the
+/// form offers them: 587 (RFC 6409) and 2525 with STARTTLS (RFC 3207), 465
+/// with implicit TLS (RFC 8314 3.3), 25 with STARTTLS. [`generate`](super::generate)
+/// accepts exactly these for [`RelayChoice::Custom`].
+pub const CUSTOM_PORTS: [(u16, TlsMode); 4] = [
     (587, TlsMode::Starttls),
     (465, TlsMode::ImplicitTls),
     (2525, TlsMode::Starttls),
