@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$PORT25_ROOT"
 wasm=(--target wasm32-unknown-unknown --quiet)
-cargo clippy "${wasm[@]}" -p port25-enhance --bin site -- -D warnings
+cargo clippy "${wasm[@]}" -p port25-enhance --bins -- -D warnings
 for tool in diagnose generator tester; do
   cargo clippy "${wasm[@]}" -p port25-site --no-default-features --features "$tool" --bin "$tool" -- -D warnings
 done

@@ -118,8 +118,11 @@ pub fn routes() -> Vec<Route<'static>> {
 
 /// Modules a page fetches on first use rather than at start-up: the wasm
 /// binary, the id of the element whose first focus or press loads it, and
-/// the page that has it.
-const ON_DEMAND: [(&str, &str, Page); 1] = [("reader", crate::reader::SECTION, Page::Diagnose)];
+/// the page that has it (every page when `None`).
+const ON_DEMAND: [(&str, &str, Option<Page>); 2] = [
+    ("search", port25_enhance::search::ROOT, None),
+    ("reader", crate::reader::SECTION, Some(Page::Diagnose)),
+];
 
 /// What every page's `<head>` links: Trunk's stylesheet and icon, and each
 /// bundle's loader.
@@ -128,8 +131,8 @@ pub struct Assets {
     links: String,
     /// Each bundle's loader: preloads and the module script.
     loaders: Vec<(Bundle, String)>,
-    /// The on-demand modules' loaders, by page.
-    on_demand: Vec<(Page, String)>,
+    /// The on-demand modules' loaders, by page (every page when `None`).
+    on_demand: Vec<(Option<Page>, String)>,
 }
 
 impl Assets {
@@ -194,7 +197,7 @@ impl Assets {
         let later = self
             .on_demand
             .iter()
-            .filter(|(p, _)| Route::Page(*p) == route);
+            .filter(|(p, _)| p.is_none_or(|p| Route::Page(p) == route));
         start
             .map(|(_, l)| l.as_str())
             .chain(later.map(|(_, l)| l.as_str()))
@@ -475,7 +478,9 @@ pub(crate) mod tests {
                 route == Route::Page(Page::NotFound),
                 "{route:?}"
             );
-            let on_demand = usize::from(route == Route::Page(Page::Diagnose));
+            // Its bundle (preload and init), the search on first use, and on
+            // the diagnosis page the reader on first use.
+            let on_demand = 1 + usize::from(route == Route::Page(Page::Diagnose));
             assert_eq!(
                 html.matches("_bg.wasm").count(),
                 2 + on_demand,
@@ -541,7 +546,14 @@ pub(crate) mod tests {
         std::fs::create_dir_all(&dist).unwrap();
         std::fs::write(dist.join("index.html"), SHELL).unwrap();
         // Trunk's main app is hashed; the tools (Trunk workers) are not.
-        for stem in ["site-0a1b", "diagnose", "generator", "tester", "reader"] {
+        for stem in [
+            "site-0a1b",
+            "diagnose",
+            "generator",
+            "tester",
+            "reader",
+            "search",
+        ] {
             std::fs::write(dist.join(format!("{stem}.js")), stem).unwrap();
             std::fs::write(dist.join(format!("{stem}_bg.wasm")), "").unwrap();
         }
@@ -557,6 +569,7 @@ pub(crate) mod tests {
         assert!(diagnose.contains("data-on-demand=\"reader\""));
         assert!(diagnose.contains("import(\"/port25/reader.js?v="));
         assert!(!page("generator.html").contains("reader.js"));
+        assert!(page("faq.html").contains("data-on-demand=\"search\""));
         assert!(page("index.html").contains("<h1>Port 25 blocked?"));
         let text = page(port25_enhance::search::INDEX_FILE);
         // A bundle missing from dist is an error, not a page without script.

@@ -26,10 +26,18 @@ pub const PROVIDERS_TABLE: &str = "providers-table";
 pub const PROVIDERS_COUNT: &str = "providers-count";
 
 /// Starts every enhancement the page has markup for, for a site served under
-/// `base` (`""` or `/port25`).
+/// `base` (`""` or `/port25`). The search box is shown and `/` focuses it;
+/// the search itself is a module of its own ([`start_search`], the `search`
+/// binary) that the page fetches on the box's first focus or press.
 #[cfg(target_arch = "wasm32")]
-pub fn start(base: &str) {
-    web::search::install(base);
+pub fn start(_base: &str) {
+    web::search::install_shortcut();
     web::table::install();
     web::copy::install();
+}
+
+/// Starts the header search (the on-demand `search` module).
+#[cfg(target_arch = "wasm32")]
+pub fn start_search(base: &str) {
+    web::search::install(base);
 }

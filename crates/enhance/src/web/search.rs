@@ -1,7 +1,8 @@
 //! The header search in the browser (see [`crate::search`] for the control
 //! and its keyboard model). The markup is static; one delegated handler
 //! updates the DOM directly. Results are plain links, so following one is an
-//! ordinary page load.
+//! ordinary page load. Every page's bundle holds only [`install_shortcut`];
+//! the ranking, the index parser and the rest load on first use.
 
 use std::cell::RefCell;
 
@@ -42,39 +43,59 @@ thread_local! {
     }) };
 }
 
-/// Shows the control and routes the events it needs to [`handle`].
+/// Shows the control and makes `/` focus it from anywhere but a text field.
+/// Part of every page's bundle; the rest of the search is the on-demand
+/// `search` module ([`install`]), which the page's loader imports on the
+/// control's first focus or press.
+pub(crate) fn install_shortcut() {
+    let Some(root) = element(ROOT) else {
+        return;
+    };
+    let _ = root.remove_attribute("hidden");
+    // keydown on the window: `/` works from anywhere on the page.
+    listen(&window(), &["keydown"], |ev| {
+        let typing = closest(&ev, "input, textarea, select, [contenteditable]").is_some();
+        if let Ok(key) = ev.dyn_into::<KeyboardEvent>() {
+            if !typing && key.key() == "/" {
+                key.prevent_default();
+                if let Some(i) = input() {
+                    let _ = i.focus();
+                }
+            }
+        }
+    });
+}
+
+/// Starts the search itself (the on-demand module): routes the control's
+/// events to [`handle`] and catches up with what happened before it loaded
+/// (the box has focus, and may hold text already).
 pub(crate) fn install(base: &str) {
     let Some(root) = element(ROOT) else {
         return;
     };
     STATE.with(|s| base.clone_into(&mut s.borrow_mut().base));
-    let _ = root.remove_attribute("hidden");
-    // keydown on the window: `/` works from anywhere on the page.
-    listen(&window(), &["keydown"], handle);
     listen(
         &root,
-        &["focusin", "input", "focusout", "mousedown"],
+        &["keydown", "focusin", "input", "focusout", "mousedown"],
         handle,
     );
+    let focused =
+        crate::web::document().active_element().map(|el| el.id()) == Some(INPUT.to_owned());
+    if focused {
+        ensure_index();
+    }
+    if input().is_some_and(|i| !i.value().is_empty()) {
+        on_input();
+    }
 }
 
 /// One handler for every event the control listens to.
 fn handle(ev: Event) {
     let within = |selector: &str| closest(&ev, selector).is_some();
     match ev.type_().as_str() {
-        "keydown" => {
-            let in_box = within(&format!("#{INPUT}"));
-            // `/` from anywhere but a text field focuses the box.
-            let typing = within("input, textarea, select, [contenteditable]");
+        "keydown" if within(&format!("#{INPUT}")) => {
             if let Ok(key) = ev.dyn_into::<KeyboardEvent>() {
-                if in_box {
-                    on_keydown(key);
-                } else if !typing && key.key() == "/" {
-                    key.prevent_default();
-                    if let Some(i) = input() {
-                        let _ = i.focus();
-                    }
-                }
+                on_keydown(key);
             }
         }
         "focusin" => ensure_index(),
