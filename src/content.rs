@@ -19,7 +19,7 @@ use port25_core::{
         Source, SourceKind,
     },
     markdown::{self, RenderOptions, TermLink},
-    site::{BasePath, Page},
+    site::{BasePath, Page, Route},
 };
 
 include!(concat!(env!("OUT_DIR"), "/content_files.rs"));
@@ -303,7 +303,7 @@ fn article_item(c: &ArticleClaim, page: &str, base: &BasePath) -> impl IntoView 
 
 fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView {
     let cells = cells::provider_cells(p);
-    let page = format!("/providers/{}", p.id);
+    let page = Route::Provider(&p.id).path();
     let variants = (!p.variants.is_empty()).then(|| {
         let rows = p
             .variants
@@ -334,7 +334,7 @@ fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView 
             .as_ref()
             .and_then(|id| kb.relay(id))
             .map(|relay| {
-                let href = base.join(&format!("/relays/{}", relay.id));
+                let href = base.join(&Route::Relay(&relay.id).path());
                 view! { <p>"See "<a href=href>{relay.name.clone()}</a>"."</p> }
             });
         view! { <h2 id="recommended-route">"Recommended route"</h2><div inner_html=md(&r.text, base, true, 2)></div>{link} }
@@ -427,7 +427,7 @@ fn relay(kb: &KnowledgeBase, r: &port25_core::kb::Relay, base: &BasePath) -> imp
         <p>"Confidence: "{r.confidence.label()}"; "{checked}"."</p>
         <h2 id="claims">"Facts and their sources"</h2>
         {claims_table(&cells, &r.sources, base)}
-        {article_claims(kb, &format!("relay:{}", r.id), &format!("/relays/{}", r.id), base)}
+        {article_claims(kb, &format!("relay:{}", r.id), &Route::Relay(&r.id).path(), base)}
         <h2 id="sources">"Sources"</h2>
         {sources(&r.sources)}
     }
@@ -443,8 +443,8 @@ fn corrections(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
         .filter(|c| c.verdict != port25_core::kb::Verdict::Confirmed)
         .map(|c| {
             let (page, name) = match (c.provider(), c.relay()) {
-                (Some(id), _) => (format!("/providers/{id}"), kb.provider(id).map(|p| p.name.clone())),
-                (_, Some(id)) => (format!("/relays/{id}"), kb.relay(id).map(|r| r.name.clone())),
+                (Some(id), _) => (Route::Provider(id).path(), kb.provider(id).map(|p| p.name.clone())),
+                (_, Some(id)) => (Route::Relay(id).path(), kb.relay(id).map(|r| r.name.clone())),
                 _ => (String::from("/"), None),
             };
             let subject = name.map(|n| view! { <h2><a href=base.join(&page)>{n}</a></h2> });
@@ -518,7 +518,7 @@ fn ports(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
                 .blocked_by
                 .iter()
                 .filter_map(|id| kb.provider(id))
-                .map(|prov| view! { <li><a href=base.join(&format!("/providers/{}", prov.id))>{prov.name.clone()}</a></li> })
+                .map(|prov| view! { <li><a href=base.join(&Route::Provider(&prov.id).path())>{prov.name.clone()}</a></li> })
                 .collect_view();
             view! {
                 <section class="port">
@@ -562,7 +562,7 @@ fn providers_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
 }
 
 fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
-    let page = base.join(&format!("/providers/{}", p.id));
+    let page = base.join(&Route::Provider(&p.id).path());
     // Each cited cell links to its citation on the provider's page.
     let cite = |field: &str, text: &'static str| match cells::citation(&p.sources, field) {
         Some((source, claim)) => {
@@ -618,7 +618,7 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
             };
             let host = r.hosts.first().map(|h| h.host.clone()).unwrap_or_default();
             // Host and free tier link to their citations on the relay's page.
-            let page = base.join(&format!("/relays/{}", r.id));
+            let page = base.join(&Route::Relay(&r.id).path());
             let host_href = format!("{page}#{}", cells::anchor(&format!("host:{host}")));
             let free = match cells::citation(&r.sources, "free_tier") {
                 Some(_) => view! { <a href=format!("{page}#{}", cells::anchor("free_tier"))>{free}</a> }.into_any(),
@@ -632,7 +632,7 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
             };
             view! {
                 <tr data-id=r.id.clone()>
-                    <th scope="row"><a href=base.join(&format!("/relays/{}", r.id))>{r.name.clone()}</a></th>
+                    <th scope="row"><a href=base.join(&Route::Relay(&r.id).path())>{r.name.clone()}</a></th>
                     <td><a href=host_href><code>{host}</code></a>{more}</td>
                     <td>{ports}</td>
                     <td>{free}</td>

@@ -190,7 +190,7 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
                         r.credentials
                             .literal
                             .clone()
-                            .unwrap_or_else(|| format!("{:?}", r.credentials.username)),
+                            .unwrap_or_else(|| r.credentials.username.key().to_owned()),
                         r.credentials.username_help.clone(),
                         r.credentials.password_help.clone(),
                         r.credentials.per_region.to_string(),

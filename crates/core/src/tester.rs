@@ -193,6 +193,16 @@ pub enum Tone {
 }
 
 impl Tone {
+    /// The CSS class that styles it (`tone-good`).
+    pub fn class(self) -> &'static str {
+        match self {
+            Tone::Good => "tone-good",
+            Tone::Mixed => "tone-mixed",
+            Tone::Bad => "tone-bad",
+            Tone::Unknown => "tone-unknown",
+        }
+    }
+
     /// The word shown before the headline, so the verdict never rests on colour.
     pub fn label(self) -> &'static str {
         match self {

@@ -86,7 +86,7 @@ fn ProgressView(progress: Progress) -> impl IntoView {
 #[component]
 fn Report(report: ProbeReport) -> impl IntoView {
     let v = verdict(&report);
-    let tone = format!("tester-verdict tone-{:?}", v.tone).to_lowercase();
+    let tone = format!("tester-verdict {}", v.tone.class());
     let notes = report
         .mx
         .notes

@@ -74,6 +74,22 @@ pub enum UsernameConvention {
     NotRecorded,
 }
 
+impl UsernameConvention {
+    /// The value's key, as the data files spell it (`access-key-id`).
+    pub fn key(self) -> &'static str {
+        match self {
+            UsernameConvention::Literal => "literal",
+            UsernameConvention::AccessKeyId => "access-key-id",
+            UsernameConvention::PerDomainLogin => "per-domain-login",
+            UsernameConvention::ServerToken => "server-token",
+            UsernameConvention::AccountSmtpLogin => "account-smtp-login",
+            UsernameConvention::CreatedSmtpUser => "created-smtp-user",
+            UsernameConvention::ApiKey => "api-key",
+            UsernameConvention::NotRecorded => "not-recorded",
+        }
+    }
+}
+
 /// What to type as the SMTP user name and password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -177,6 +193,25 @@ mod tests {
         );
         assert!(serde_json::from_str::<TlsMode>("\"ssl\"").is_err());
         assert!(serde_json::from_str::<UsernameConvention>("\"apikey\"").is_err());
+    }
+
+    #[test]
+    fn username_keys_are_the_data_files_spelling() {
+        for u in [
+            UsernameConvention::Literal,
+            UsernameConvention::AccessKeyId,
+            UsernameConvention::PerDomainLogin,
+            UsernameConvention::ServerToken,
+            UsernameConvention::AccountSmtpLogin,
+            UsernameConvention::CreatedSmtpUser,
+            UsernameConvention::ApiKey,
+            UsernameConvention::NotRecorded,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&u).unwrap(),
+                format!("\"{}\"", u.key())
+            );
+        }
     }
 
     #[test]
