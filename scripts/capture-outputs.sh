@@ -543,6 +543,9 @@ begin retry
 *  *  F,2h,15m
 CF
   exim_send() { # rcpt
+    # The inner script expands its own positional parameters: single quotes
+    # on purpose.
+    # shellcheck disable=SC2016
     ip netns exec "$NS" unshare -m sh -c '
       mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
       mount -t overlay overlay -o "lowerdir=$2/usr/sbin:/usr/sbin" /usr/sbin &&
@@ -596,6 +599,9 @@ action "out" relay
 match from any for any action "out"
 CF
   chmod 711 "$WORK" "$OS_DIR"
+  # The inner script expands its own positional parameters: single quotes
+  # on purpose.
+  # shellcheck disable=SC2016
   ip netns exec "$NS" timeout 90 unshare -m sh -c '
     mount --make-rprivate / &&
     mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
