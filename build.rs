@@ -260,8 +260,12 @@ fn diagnose_outline(tree: &diagnose::Tree) -> Result<String> {
     Ok(s)
 }
 
-/// Verdict explanations and question help rendered to HTML, with glossary
-/// terms linked. Links stay root-relative; the page adds the base path.
+/// Each node's prose as HTML, with glossary terms linked: a question's help;
+/// a verdict's explanation, then "What to do" with its remedies (links, and
+/// commands with a copy button in the markup every page's copy script
+/// knows). The same HTML serves the whole tree in the prerendered page and
+/// the current step in the browser, so no prose has to be read back from the
+/// page. Links stay root-relative; the page adds the base path.
 fn diagnose_html(tree: &diagnose::Tree, kb: &KnowledgeBase) -> Result<String> {
     let terms: Vec<markdown::TermLink> = kb
         .glossary
@@ -273,16 +277,48 @@ fn diagnose_html(tree: &diagnose::Tree, kb: &KnowledgeBase) -> Result<String> {
         heading_offset: 2,
         ..RenderOptions::default()
     };
-    let mut s = String::from("/// Rendered HTML of each verdict's explanation and each question's help, by node id.\npub(crate) static DIAGNOSE_HTML: &[(&str, &str)] = &[\n");
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut s = String::from("/// Each node's prose as HTML (see build.rs `diagnose_html`), by node id.\npub(crate) static DIAGNOSE_HTML: &[(&str, &str)] = &[\n");
     for node in &tree.nodes {
-        let markdown = match node {
-            Node::Verdict(v) => Some(v.explanation.as_str()),
-            Node::Question(q) => q.help.as_deref(),
+        let html = match node {
+            Node::Question(q) => match q.help.as_deref() {
+                Some(md) => markdown::render(md, &options).html,
+                None => continue,
+            },
+            Node::Verdict(v) => {
+                let mut html = format!(
+                    "<div class=\"diagnose-explanation prose\">{}</div><h3>What to do</h3><ul class=\"diagnose-remedies\">",
+                    markdown::render(&v.explanation, &options).html
+                );
+                for r in &v.remedies {
+                    match (&r.link, &r.command) {
+                        (Some(link), _) => write!(
+                            html,
+                            "<li><a href=\"{}\">{}</a></li>",
+                            escape(link),
+                            escape(&r.label)
+                        )?,
+                        (None, Some(command)) => write!(
+                            html,
+                            "<li>{label}:<div class=\"cmd\"><pre><code>{}</code></pre>\
+                             <button type=\"button\" class=\"copy\" aria-label=\"Copy the command: {label}\">Copy</button></div></li>",
+                            escape(command),
+                            label = escape(&r.label),
+                        )?,
+                        // validate() rules this out.
+                        (None, None) => {}
+                    }
+                }
+                html.push_str("</ul>");
+                html
+            }
         };
-        if let Some(md) = markdown {
-            let html = markdown::render(md, &options).html;
-            writeln!(s, "    ({:?}, {:?}),", node.id(), html)?;
-        }
+        writeln!(s, "    ({:?}, {:?}),", node.id(), html)?;
     }
     s.push_str("];\n");
     Ok(s)

@@ -29,8 +29,6 @@ pub(crate) mod commands;
 #[cfg(not(target_arch = "wasm32"))]
 mod copy;
 mod step;
-#[cfg(not(target_arch = "wasm32"))]
-mod verdict;
 pub(crate) mod whole_tree;
 
 /// The query key holding the visitor's provider, when they chose one.
@@ -173,7 +171,6 @@ fn diagnose_href(base: &BasePath, path: &Path, provider: Option<&str>) -> String
 
 /// Prefixes the root-relative links of build-time HTML (`href="/faq"`) with
 /// the base path. Protocol-relative links (`href="//host"`) are left alone.
-#[cfg(not(target_arch = "wasm32"))]
 fn prefix_links(html: &str, base: &BasePath) -> String {
     if base.as_str().is_empty() {
         return html.to_owned();

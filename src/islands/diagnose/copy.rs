@@ -1,8 +1,9 @@
 //! A command in a code block with its "Copy" button (server-rendered). The
 //! button works through the enhancement every page has (`port25_enhance`,
 //! which copies the `<code>` beside a pressed `.cmd button.copy` and
-//! announces the result in the page's `#copy-status`); it is `hidden` until
-//! that script shows it, so no button without JavaScript pretends to work.
+//! announces the result in the page's `#copy-status`); the style sheet shows
+//! it only once the page's script runs, so no button without JavaScript
+//! pretends to work.
 
 use leptos::prelude::*;
 
@@ -17,7 +18,7 @@ pub(super) fn CommandLine(
     view! {
         <div class="cmd">
             <pre><code>{line}</code></pre>
-            <button type="button" class="copy" aria-label=name hidden=true>"Copy"</button>
+            <button type="button" class="copy" aria-label=name>"Copy"</button>
         </div>
     }
 }

@@ -9,11 +9,12 @@
 //! is, and it costs the wasm bundle nothing.
 //!
 //! The tree also holds each node's prose (a question's help; a verdict's
-//! explanation and remedies) in a `.tree-body` element, and the step above
-//! shows a node's prose by copying it from there ([`body_html`]): the
-//! explanations, their commands and the markdown they came from stay out of
-//! the wasm bundle too.
+//! explanation and remedies) in a `.tree-body` element. That prose is HTML
+//! the build script rendered ([`body_html`]), which the step above shows in
+//! the browser too: the markdown renderer stays out of the wasm bundle, and
+//! nothing is read back from the page.
 
+#[cfg(not(target_arch = "wasm32"))]
 use leptos::prelude::*;
 
 /// The whole-tree section (server-rendered only).
@@ -32,36 +33,11 @@ pub(crate) fn WholeTree() -> impl IntoView {
     }
 }
 
-/// A node's prose as HTML, if it has any: copied from the whole tree already
-/// in the page.
-#[cfg(target_arch = "wasm32")]
-pub(super) fn body_html(id: &str) -> Option<String> {
-    document()
-        .query_selector(&format!("#node-{id} .tree-body"))
-        .ok()
-        .flatten()
-        .map(|el| el.inner_html())
-}
-
 /// A node's prose as HTML, if it has any: a question's help; a verdict's
-/// explanation and remedies. Links carry the base path.
-#[cfg(not(target_arch = "wasm32"))]
+/// explanation and remedies (rendered by the build script), links under the
+/// base path. The same HTML in the prerendered tree and in the browser's step.
 pub(super) fn body_html(id: &str) -> Option<String> {
-    use leptos::tachys::view::RenderHtml;
-    use port25_core::diagnose::Node;
-
-    let html = crate::data::diagnose_html(id).map(|html| super::prefix_links(html, &crate::base()));
-    match super::tree().node(id)? {
-        Node::Question(_) => html,
-        Node::Verdict(v) => Some(
-            view! {
-                <div class="diagnose-explanation prose" inner_html=html.unwrap_or_default()></div>
-                <h3>"What to do"</h3>
-                <super::verdict::Remedies remedies=&v.remedies />
-            }
-            .to_html(),
-        ),
-    }
+    crate::data::diagnose_html(id).map(|html| super::prefix_links(html, &crate::base()))
 }
 
 /// The tree's HTML, rendered by the prerenderer.

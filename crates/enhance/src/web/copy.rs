@@ -1,7 +1,8 @@
 //! Copy buttons: every command is a `<code>` inside a `.cmd` block beside a
 //! `<button class="copy">`, and one delegated click handler copies the code
 //! beside whichever button was pressed (the buttons are prerendered HTML and
-//! carry no handlers of their own). The button says what happened, and so
+//! carry no handlers of their own), and stay hidden by the style sheet until
+//! the page's script has run. The button says what happened, and so
 //! does the page's `#copy-status` live region when there is one. Where the
 //! clipboard is missing (an insecure context) or refuses, the button says so
 //! instead of pretending, and the command stays selectable by hand.
@@ -16,14 +17,8 @@ use super::{closest, document, element, later, listen, window};
 const STATUS: &str = "copy-status";
 
 pub(crate) fn install() {
-    // Buttons are shown only once they can work.
-    if let Ok(buttons) = document().query_selector_all(".cmd button.copy[hidden]") {
-        for i in 0..buttons.length() {
-            if let Some(b) = buttons.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                let _ = b.remove_attribute("hidden");
-            }
-        }
-    }
+    // The buttons show once the page's script has run (`data-hydrated`, see
+    // the style sheet): copies inserted later work the same.
     listen(&document(), &["click"], on_click);
 }
 
