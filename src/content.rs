@@ -1,12 +1,10 @@
 //! The knowledge base and its HTML fragments, for the native prerenderer.
 //!
 //! Long prose (provider details, relay details, glossary, FAQ, ports, guide
-//! pages) is rendered here, natively, into HTML fragments: the prerenderer
-//! puts each into its page and also writes it to `fragments/<key>.html`, which
-//! the browser fetches when it navigates to such a page client-side. So the
-//! prose and the markdown renderer stay out of the wasm bundle. Content was
-//! validated by `build.rs`; parsing it again here cannot fail on a build that
-//! compiled.
+//! pages) is rendered here, natively, into HTML fragments that the
+//! prerenderer puts into their pages. So the prose and the markdown renderer
+//! stay out of every browser bundle. Content was validated by `build.rs`;
+//! parsing it again here cannot fail on a build that compiled.
 
 use std::sync::OnceLock;
 
@@ -74,25 +72,6 @@ fn md(text: &str, base: &BasePath, link_terms: bool, heading_offset: u8) -> Stri
         id_prefix: "",
     };
     markdown::render(text, &options).html
-}
-
-/// Every fragment key the site has, for the prerenderer to write.
-pub fn fragment_keys() -> Vec<String> {
-    let kb = kb();
-    let mut keys: Vec<String> = [
-        "glossary",
-        "faq",
-        "ports",
-        "providers-table",
-        "relays-table",
-        "corrections",
-    ]
-    .map(String::from)
-    .to_vec();
-    keys.extend(kb.providers.iter().map(|p| format!("provider/{}", p.id)));
-    keys.extend(kb.relays.iter().map(|r| format!("relay/{}", r.id)));
-    keys.extend(kb.guides.iter().map(|g| format!("guide/{}", g.slug)));
-    keys
 }
 
 /// The HTML of fragment `key` with links under `base`, or `None` for an
@@ -378,7 +357,7 @@ fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView 
 }
 
 fn relay(kb: &KnowledgeBase, r: &port25_core::kb::Relay, base: &BasePath) -> impl IntoView {
-    // The generator is another bundle: the browser loads it, not the router.
+    // The generator preset for this relay: a plain link to the generator page.
     let generator = format!("{}?v=1&relay={}", base.join(Page::Generator.path()), r.id);
     let cells = cells::relay_cells(r);
     let hosts = r

@@ -1,9 +1,10 @@
-//! The little data the browser bundle needs, generated at build time by
-//! `build.rs` from `content/` (already validated there): page titles for the
-//! provider, relay and guide routes.
+//! The little data the pages and tools need, generated at build time by
+//! `build.rs` from `content/` (already validated there): the provider, relay
+//! and guide rows for routes and titles, the diagnosis outline and each
+//! node's prose as HTML, and the generator's relays.
 //!
 //! Tables and long prose are not here: they are rendered natively into HTML
-//! (see `crate::content`) and never enter the wasm bundle.
+//! (see `crate::content`) and never enter a browser bundle.
 
 /// A provider's id and name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +27,7 @@ pub(crate) struct RelayRow {
 }
 
 /// A relay as the configuration generator needs it (see
-/// `pages::generator::relays`, which turns these into `kb::Relay`).
+/// `islands::generator::relays`, which turns these into `kb::Relay`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct GeneratorRelay {
     pub id: &'static str,
