@@ -15,74 +15,20 @@ use std::{fmt::Write as _, fs, path::Path};
 
 use anyhow::{bail, Context, Result};
 use port25_core::{
+    content::{self, Dir},
     diagnose::{self, Node},
-    kb::{self, GuidePage, KnowledgeBase, RawContent},
+    kb::{self, KnowledgeBase},
     markdown::{self, RenderOptions},
 };
 
-/// The data files, in the order `RawContent` takes them.
-const DATA_FILES: [&str; 5] = ["providers", "relays", "ports", "glossary", "faq"];
-
-/// The guide's reading order.
-const GUIDE_ORDER: [&str; 5] = [
-    "why-port-25-is-blocked",
-    "how-to-diagnose",
-    "solutions-by-provider",
-    "alternatives",
-    "when-you-need-port-25",
-];
-
 fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let content = root.join("content");
+    let dir = Dir::new(root.join("content"));
     println!("cargo:rerun-if-changed=content");
     // The tester page's probe URL (src/pages/tester.rs) is read with option_env!.
     println!("cargo:rerun-if-env-changed=PORT25_PROBE_URL");
 
-    let read = |rel: &str| -> Result<String> {
-        let path = content.join(rel);
-        fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
-    };
-    let data: Vec<String> = DATA_FILES
-        .iter()
-        .map(|name| read(&format!("data/{name}.json")))
-        .collect::<Result<_>>()?;
-    let mut guide_slugs: Vec<String> = fs::read_dir(content.join("guide"))
-        .context("listing content/guide")?
-        .filter_map(|entry| {
-            let name = entry.ok()?.file_name().into_string().ok()?;
-            name.strip_suffix(".md").map(str::to_owned)
-        })
-        .collect();
-    // Reading order first; any page not listed follows alphabetically.
-    guide_slugs.sort_by_key(|slug| {
-        let rank = GUIDE_ORDER
-            .iter()
-            .position(|s| s == slug)
-            .unwrap_or(GUIDE_ORDER.len());
-        (rank, slug.clone())
-    });
-    let guides = guide_slugs
-        .iter()
-        .map(|slug| {
-            Ok(GuidePage {
-                slug: slug.clone(),
-                markdown: read(&format!("guide/{slug}.md"))?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-
-    let kb = KnowledgeBase::from_json(
-        RawContent {
-            providers: &data[0],
-            relays: &data[1],
-            ports: &data[2],
-            glossary: &data[3],
-            faq: &data[4],
-        },
-        guides,
-    )
-    .context("content/data does not parse")?;
+    let content::Content { kb, tree, .. } = content::load(&dir)?;
     if let Err(errors) = kb::validate(&kb) {
         for error in &errors {
             println!("cargo:warning=content: {error}");
@@ -97,9 +43,6 @@ fn main() -> Result<()> {
     let counts = kb::Counts::of(&kb);
     println!("cargo:warning=content: {counts}");
 
-    let tree_json = read("diagnose/tree.json")?;
-    let tree = diagnose::Tree::from_json(&tree_json)
-        .context("content/diagnose/tree.json does not parse")?;
     if let Err(errors) = diagnose::validate(&tree) {
         for error in &errors {
             println!("cargo:warning=diagnose tree: {error}");
@@ -116,38 +59,22 @@ fn main() -> Result<()> {
     fs::write(out.join("diagnose_html.rs"), diagnose_html(&tree, &kb)?)?;
     fs::write(out.join("diagnose_outline.rs"), diagnose_outline(&tree)?)?;
     fs::write(out.join("generator_relays.rs"), generator_relays(&kb)?)?;
-    fs::write(
-        out.join("content_files.rs"),
-        content_files(&content, &guide_slugs)?,
-    )?;
+    fs::write(out.join("content_files.rs"), content_files(&dir)?)?;
     Ok(())
 }
 
-/// `include_str!` of every content file, for the native prerenderer.
-fn content_files(content: &Path, guide_slugs: &[String]) -> Result<String> {
-    let abs = |rel: &str| content.join(rel).display().to_string();
-    let mut s = String::from("/// The data files' text, in `RawContent` order.\npub(crate) static DATA_FILES: [&str; 5] = [\n");
-    for name in DATA_FILES {
-        writeln!(
-            s,
-            "    include_str!({:?}),",
-            abs(&format!("data/{name}.json"))
-        )?;
-    }
-    s.push_str("];\n/// The guide pages: slug and markdown.\npub(crate) static GUIDE_FILES: &[(&str, &str)] = &[\n");
-    for slug in guide_slugs {
-        writeln!(
-            s,
-            "    ({slug:?}, include_str!({:?})),",
-            abs(&format!("guide/{slug}.md"))
-        )?;
+/// `include_str!` of every file `content::load` reads, as the table of a
+/// `content::Embedded` source, for the native prerenderer.
+fn content_files(dir: &Dir) -> Result<String> {
+    let mut s = String::from(
+        "/// Every file of `content/` the loader reads: path and text.\n\
+         pub(crate) static CONTENT_FILES: &[(&str, &str)] = &[\n",
+    );
+    for path in content::files(dir)? {
+        let abs = dir.path(&path).display().to_string();
+        writeln!(s, "    ({path:?}, include_str!({abs:?})),")?;
     }
     s.push_str("];\n");
-    writeln!(
-        s,
-        "/// `content/CHANGELOG.md`.\npub(crate) static CHANGELOG: &str = include_str!({:?});",
-        abs("CHANGELOG.md")
-    )?;
     Ok(s)
 }
 

@@ -10,11 +10,11 @@ use std::sync::OnceLock;
 
 use leptos::{prelude::*, tachys::view::RenderHtml};
 use port25_core::{
+    content::{self, Content, Embedded},
     kb::{
         cells::{self, Cell},
         table::{sort_keys, COLUMNS},
-        ArticleClaim, Claim, Confidence, GuidePage, KnowledgeBase, Labelled, Provider, RawContent,
-        Source, SourceKind,
+        ArticleClaim, Claim, Confidence, KnowledgeBase, Labelled, Provider, Source, SourceKind,
     },
     markdown::{self, RenderOptions, TermLink},
     site::{BasePath, Page, Route},
@@ -22,34 +22,22 @@ use port25_core::{
 
 include!(concat!(env!("OUT_DIR"), "/content_files.rs"));
 
+/// Everything in `content/`, loaded once from the text compiled in.
+pub fn content() -> &'static Content {
+    static CONTENT: OnceLock<Content> = OnceLock::new();
+    CONTENT.get_or_init(|| {
+        content::load(&Embedded::new(CONTENT_FILES)).expect("content/ was validated by build.rs")
+    })
+}
+
 /// The knowledge base, parsed once.
 pub fn kb() -> &'static KnowledgeBase {
-    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
-    KB.get_or_init(|| {
-        let guides = GUIDE_FILES
-            .iter()
-            .map(|(slug, markdown)| GuidePage {
-                slug: (*slug).to_owned(),
-                markdown: (*markdown).to_owned(),
-            })
-            .collect();
-        KnowledgeBase::from_json(
-            RawContent {
-                providers: DATA_FILES[0],
-                relays: DATA_FILES[1],
-                ports: DATA_FILES[2],
-                glossary: DATA_FILES[3],
-                faq: DATA_FILES[4],
-            },
-            guides,
-        )
-        .expect("content/ was validated by build.rs")
-    })
+    &content().kb
 }
 
 /// The data changelog, served as `data/CHANGELOG.md`.
 pub fn changelog() -> &'static str {
-    CHANGELOG
+    &content().changelog
 }
 
 /// The glossary's terms, each under every name it is known by.

@@ -55,15 +55,18 @@ pub(crate) fn diagnose_html(node_id: &str) -> Option<&'static str> {
 }
 include!(concat!(env!("OUT_DIR"), "/generator_relays.rs"));
 
-/// The decision tree shipped with the site, built once. The prerenderer
-/// parses the JSON with its prose; the browser builds it from the static
+/// The decision tree shipped with the site, with its prose, from the content
+/// loader (`content::content`), for the prerenderer.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn diagnose_tree() -> &'static port25_core::diagnose::Tree {
+    &crate::content::content().tree
+}
+
+/// The decision tree shipped with the site, built once from the static
 /// outline the build script wrote (no prose, no JSON parser in the bundle).
+#[cfg(target_arch = "wasm32")]
 pub(crate) fn diagnose_tree() -> &'static port25_core::diagnose::Tree {
     use port25_core::diagnose::Tree;
     static TREE: std::sync::OnceLock<Tree> = std::sync::OnceLock::new();
-    #[cfg(not(target_arch = "wasm32"))]
-    return TREE.get_or_init(Tree::builtin);
-    #[cfg(target_arch = "wasm32")]
-    return TREE
-        .get_or_init(|| Tree::from_outline(DIAGNOSE_VERSION, DIAGNOSE_ROOT, DIAGNOSE_OUTLINE));
+    TREE.get_or_init(|| Tree::from_outline(DIAGNOSE_VERSION, DIAGNOSE_ROOT, DIAGNOSE_OUTLINE))
 }

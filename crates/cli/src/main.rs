@@ -20,16 +20,38 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
-use port25_core::kb::{cells, Checked, IsoDate, ProvidersFile, RelaysFile};
+use port25_core::content::{self, Embedded};
+use port25_core::kb::{cells, Checked, IsoDate, KnowledgeBase, ProvidersFile, RelaysFile};
 use port25_core::relay_config::{
     generate, Catalog, Credentials, Mta, Options, RelayChoice, Stamp, TlsPolicy,
 };
 
-/// The relay data the binary was built with.
-const BUILT_IN_RELAYS: &str = include_str!("../../../content/data/relays.json");
-
-/// The provider data the binary was built with.
-const BUILT_IN_PROVIDERS: &str = include_str!("../../../content/data/providers.json");
+/// The data files the binary was built with, loaded by the same loader as
+/// the site ([`content::load_knowledge_base`]). The guide pages, the tree and
+/// the changelog are left out: no command reads them, and embedding only
+/// these five keeps the CLI free of a build script.
+static BUILT_IN: Embedded<'static> = Embedded::new(&[
+    (
+        "data/providers.json",
+        include_str!("../../../content/data/providers.json"),
+    ),
+    (
+        "data/relays.json",
+        include_str!("../../../content/data/relays.json"),
+    ),
+    (
+        "data/ports.json",
+        include_str!("../../../content/data/ports.json"),
+    ),
+    (
+        "data/glossary.json",
+        include_str!("../../../content/data/glossary.json"),
+    ),
+    (
+        "data/faq.json",
+        include_str!("../../../content/data/faq.json"),
+    ),
+]);
 
 /// The generator page the permalink points at, unless `--page-url` says
 /// otherwise.
@@ -204,28 +226,29 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_relays(data: Option<&Path>) -> anyhow::Result<RelaysFile> {
-    let (text, origin) = match data {
-        Some(path) => (
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-            path.display().to_string(),
-        ),
-        None => (
-            BUILT_IN_RELAYS.to_owned(),
-            "the built-in relay data".to_owned(),
-        ),
-    };
-    serde_json::from_str(&text).with_context(|| format!("parsing {origin}"))
+/// The built-in knowledge base (data files only).
+fn built_in() -> anyhow::Result<KnowledgeBase> {
+    content::load_knowledge_base(&BUILT_IN).context("loading the built-in data")
 }
 
-fn read_or(path: Option<&Path>, built_in: &str) -> anyhow::Result<(String, String)> {
-    Ok(match path {
-        Some(path) => (
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-            path.display().to_string(),
-        ),
-        None => (built_in.to_owned(), "the built-in data".to_owned()),
-    })
+/// Reads and parses one data file a user named.
+fn parse_file<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+fn load_relays(data: Option<&Path>) -> anyhow::Result<RelaysFile> {
+    match data {
+        Some(path) => parse_file(path),
+        None => {
+            let kb = built_in()?;
+            Ok(RelaysFile {
+                data_version: kb.data_version,
+                relays: kb.relays,
+            })
+        }
+    }
 }
 
 fn data_stale(args: &StaleArgs) -> anyhow::Result<()> {
@@ -233,26 +256,26 @@ fn data_stale(args: &StaleArgs) -> anyhow::Result<()> {
     let Some(today) = IsoDate::parse(&today_text) else {
         bail!("--today {today_text:?} is not a date such as 2026-11-29")
     };
-    let (text, origin) = read_or(args.providers.as_deref(), BUILT_IN_PROVIDERS)?;
-    let providers: ProvidersFile =
-        serde_json::from_str(&text).with_context(|| format!("parsing {origin}"))?;
-    let (text, origin) = read_or(args.relays.as_deref(), BUILT_IN_RELAYS)?;
-    let relays: RelaysFile =
-        serde_json::from_str(&text).with_context(|| format!("parsing {origin}"))?;
-    let total = cells::claims_count(&providers.providers, &relays.relays);
-    let stale = cells::stale(
-        &providers.providers,
-        &relays.relays,
-        today,
-        i64::from(args.days),
-    );
+    let (data_version, providers) = match args.providers.as_deref() {
+        Some(path) => {
+            let file: ProvidersFile = parse_file(path)?;
+            (file.data_version, file.providers)
+        }
+        None => {
+            let kb = built_in()?;
+            (kb.data_version, kb.providers)
+        }
+    };
+    let relays = load_relays(args.relays.as_deref())?.relays;
+    let total = cells::claims_count(&providers, &relays);
+    let stale = cells::stale(&providers, &relays, today, i64::from(args.days));
     match args.format {
         StaleFormat::Text => {
             println!(
                 "# {} of {total} claims not checked within {} days of {today} (data {})",
                 stale.len(),
                 args.days,
-                providers.data_version
+                data_version
             );
             for s in &stale {
                 println!(
@@ -468,7 +491,6 @@ mod tests {
     #[test]
     fn built_in_data_parses() {
         assert!(!load_relays(None).unwrap().relays.is_empty());
-        let providers: ProvidersFile = serde_json::from_str(BUILT_IN_PROVIDERS).unwrap();
-        assert!(!providers.providers.is_empty());
+        assert!(!built_in().unwrap().providers.is_empty());
     }
 }

@@ -694,31 +694,7 @@ mod tests {
 
     /// The real knowledge base from `content/`.
     fn real_index() -> Vec<Entry> {
-        use crate::kb::{GuidePage, RawContent};
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
-        let read = |rel: &str| std::fs::read_to_string(dir.join(rel)).unwrap();
-        let data: Vec<String> = ["providers", "relays", "ports", "glossary", "faq"]
-            .iter()
-            .map(|name| read(&format!("data/{name}.json")))
-            .collect();
-        let mut guides: Vec<GuidePage> = std::fs::read_dir(dir.join("guide"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter_map(|name| name.strip_suffix(".md").map(str::to_owned))
-            .map(|slug| GuidePage {
-                markdown: read(&format!("guide/{slug}.md")),
-                slug,
-            })
-            .collect();
-        guides.sort_by(|a, b| a.slug.cmp(&b.slug));
-        let raw = RawContent {
-            providers: &data[0],
-            relays: &data[1],
-            ports: &data[2],
-            glossary: &data[3],
-            faq: &data[4],
-        };
-        build_index(&KnowledgeBase::from_json(raw, guides).unwrap())
+        build_index(&crate::content::load_knowledge_base(&crate::content::repo()).unwrap())
     }
 
     fn top(entries: &[Entry], query: &str) -> Vec<String> {

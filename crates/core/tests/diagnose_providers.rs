@@ -4,30 +4,13 @@
 //! provider's documentation take the answer its row gives; questions about
 //! what the visitor observed take every answer.
 
-use std::fs;
-use std::path::PathBuf;
-
+use port25_core::content::{self, Dir};
 use port25_core::diagnose::{contradicts, documented_answer, walk, Node, Path, Tree};
-use port25_core::kb::{GuidePage, KnowledgeBase, Provider, RawContent};
+use port25_core::kb::{KnowledgeBase, Provider};
 
 fn load() -> KnowledgeBase {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content/data");
-    let read = |name: &str| fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
-    let (p, r, po, g, f) = (
-        read("providers"),
-        read("relays"),
-        read("ports"),
-        read("glossary"),
-        read("faq"),
-    );
-    let raw = RawContent {
-        providers: &p,
-        relays: &r,
-        ports: &po,
-        glossary: &g,
-        faq: &f,
-    };
-    KnowledgeBase::from_json(raw, Vec::<GuidePage>::new()).unwrap()
+    let dir = Dir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../content"));
+    content::load_knowledge_base(&dir).unwrap()
 }
 
 /// Every (path, verdict id) reachable from the root for `provider`; `None`

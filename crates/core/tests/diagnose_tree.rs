@@ -357,8 +357,11 @@ fn shipped_tree_counts() {
 /// The ids of a content file's entries (`terms` or `entries`), read loosely so
 /// this test does not depend on the knowledge-base types.
 fn content_ids(file: &str, key: &str) -> Vec<String> {
-    let path = format!("{}/../../content/data/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    use port25_core::content::{Dir, Source};
+    let dir = Dir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../content"));
+    let text = dir
+        .read(&format!("data/{file}"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let value: serde_json::Value = serde_json::from_str(&text).expect("json");
     value[key]
         .as_array()

@@ -5,50 +5,24 @@
 use std::fs;
 use std::path::PathBuf;
 
+use port25_core::content::{self, Dir, Source};
 use port25_core::kb::{
-    cells, validate, Confidence, GuidePage, KnowledgeBase, Port25Policy, RawContent, SourceKind,
-    TlsMode, UsernameConvention, REQUIRED_PROVIDER_IDS,
+    cells, validate, Confidence, KnowledgeBase, Port25Policy, SourceKind, TlsMode,
+    UsernameConvention, REQUIRED_PROVIDER_IDS,
 };
 
-fn content_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../content")
+fn content_dir() -> Dir {
+    Dir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../content"))
 }
 
 fn read(relative: &str) -> String {
-    let path = content_dir().join(relative);
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
-}
-
-fn guides() -> Vec<GuidePage> {
-    let mut guides: Vec<GuidePage> = fs::read_dir(content_dir().join("guide"))
-        .expect("content/guide exists")
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-        .map(|path| GuidePage {
-            slug: path.file_stem().unwrap().to_string_lossy().into_owned(),
-            markdown: fs::read_to_string(&path).unwrap(),
-        })
-        .collect();
-    guides.sort_by(|a, b| a.slug.cmp(&b.slug));
-    guides
+    content_dir()
+        .read(relative)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn load() -> KnowledgeBase {
-    let (providers, relays, ports, glossary, faq) = (
-        read("data/providers.json"),
-        read("data/relays.json"),
-        read("data/ports.json"),
-        read("data/glossary.json"),
-        read("data/faq.json"),
-    );
-    let raw = RawContent {
-        providers: &providers,
-        relays: &relays,
-        ports: &ports,
-        glossary: &glossary,
-        faq: &faq,
-    };
-    KnowledgeBase::from_json(raw, guides())
+    content::load_knowledge_base(&content_dir())
         .unwrap_or_else(|e| panic!("content does not parse: {e}"))
 }
 

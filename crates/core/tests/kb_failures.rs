@@ -2,41 +2,30 @@
 //! thing, and checks that parsing or validation reports exactly that problem
 //! with the offending id and field.
 
-use std::fs;
-use std::path::PathBuf;
-
+use port25_core::content::{self, Dir, Source, DATA_FILES};
 use port25_core::kb::{
     validate, Checked, Claim, GuidePage, KnowledgeBase, ParseError, RawContent, RowKind,
     SourceKind, UsernameConvention, ValidationError,
 };
 use serde_json::Value;
 
-fn read(relative: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../content")
-        .join(relative);
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+fn content_dir() -> Dir {
+    Dir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../content"))
 }
 
 /// The five data files as JSON values, in `RawContent` order.
 fn files() -> [Value; 5] {
-    ["providers", "relays", "ports", "glossary", "faq"]
-        .map(|name| serde_json::from_str(&read(&format!("data/{name}.json"))).unwrap())
+    DATA_FILES.map(|path| {
+        let text = content_dir().read(path).unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_str(&text).unwrap()
+    })
 }
 
+/// The guide pages, as the loader reads them.
 fn guides() -> Vec<GuidePage> {
-    [
-        "why-port-25-is-blocked",
-        "how-to-diagnose",
-        "solutions-by-provider",
-        "alternatives",
-        "when-you-need-port-25",
-    ]
-    .map(|slug| GuidePage {
-        slug: slug.to_owned(),
-        markdown: read(&format!("guide/{slug}.md")),
-    })
-    .to_vec()
+    content::load_knowledge_base(&content_dir())
+        .expect("real content loads")
+        .guides
 }
 
 fn parse(files: &[Value; 5]) -> Result<KnowledgeBase, ParseError> {

@@ -375,8 +375,11 @@ mod tests {
 
     #[test]
     fn stale_lists_claims_older_than_the_window_oldest_first() {
-        let kb_text = include_str!("../../../../content/data/relays.json");
-        let mut relays: crate::kb::RelaysFile = serde_json::from_str(kb_text).unwrap();
+        let kb = crate::content::load_knowledge_base(&crate::content::repo()).unwrap();
+        let mut relays = crate::kb::RelaysFile {
+            data_version: kb.data_version,
+            relays: kb.relays,
+        };
         relays.relays.truncate(1);
         relays.relays[0].sources = vec![source(&[
             ("port:587", Checked::On("2026-11-29".into())),

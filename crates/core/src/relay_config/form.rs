@@ -431,8 +431,7 @@ impl Form {
 mod tests {
     use super::*;
     use crate::kb::{
-        Confidence, Credentials as Login, FreeTier, RelayHost, RelayPort, RelaysFile,
-        UsernameConvention,
+        Confidence, Credentials as Login, FreeTier, RelayHost, RelayPort, UsernameConvention,
     };
     use crate::relay_config::{generate, Catalog, Stamp};
 
@@ -813,10 +812,9 @@ mod tests {
     /// The knowledge base's relays (the site builds the same ones into the
     /// bundle; a site test checks that).
     fn kb_relays() -> Vec<Relay> {
-        let file: RelaysFile =
-            serde_json::from_str(include_str!("../../../../content/data/relays.json"))
-                .expect("relays.json parses");
-        file.relays
+        crate::content::load_knowledge_base(&crate::content::repo())
+            .expect("content/ loads")
+            .relays
     }
 
     fn generates(relays: &[Relay], options: &Options) -> Result<(), String> {
