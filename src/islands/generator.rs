@@ -39,48 +39,18 @@ mod output;
 fn relays() -> &'static [Relay] {
     static RELAYS: OnceLock<Vec<Relay>> = OnceLock::new();
     RELAYS.get_or_init(|| {
-        use port25_core::kb::{Confidence, Credentials as Login, FreeTier, RelayHost, RelayPort};
         crate::data::GENERATOR_RELAYS
             .iter()
-            .map(|r| Relay {
-                id: r.id.to_owned(),
-                name: r.name.to_owned(),
-                hosts: r
-                    .hosts
-                    .iter()
-                    .map(|(host, region)| RelayHost {
-                        host: (*host).to_owned(),
-                        region: (*region).to_owned(),
-                        note: None,
-                    })
-                    .collect(),
-                ports: r
-                    .ports
-                    .iter()
-                    .map(|&(port, tls)| RelayPort {
-                        port,
-                        tls,
-                        note: None,
-                    })
-                    .collect(),
-                credentials: Login {
-                    username: r.username,
-                    literal: r.literal.map(str::to_owned),
-                    // Not read by the generator; the relay pages show them.
-                    username_help: String::new(),
-                    password_help: String::new(),
-                    per_region: r.per_region,
-                },
-                // Not read by the generator; the relay pages show them.
-                free_tier: FreeTier {
-                    description: String::new(),
-                    as_of: None,
-                    confidence: Confidence::Low,
-                },
-                sources: Vec::new(),
-                last_verified: String::new(),
-                confidence: Confidence::Low,
-                notes: None,
+            .map(|r| {
+                Relay::for_generator(
+                    r.id,
+                    r.name,
+                    r.hosts,
+                    r.ports,
+                    r.username,
+                    r.literal,
+                    r.per_region,
+                )
             })
             .collect()
     })

@@ -148,6 +148,59 @@ pub struct Relay {
     pub notes: Option<String>,
 }
 
+impl Relay {
+    /// A relay with only what the configuration generator reads: hosts with
+    /// their regions, ports with their TLS modes and the user-name
+    /// convention. Help texts, free tier, sources and notes are left empty;
+    /// the relay pages, not the generator, show them.
+    pub fn for_generator(
+        id: &str,
+        name: &str,
+        hosts: &[(&str, &str)],
+        ports: &[(u16, TlsMode)],
+        username: UsernameConvention,
+        literal: Option<&str>,
+        per_region: bool,
+    ) -> Relay {
+        Relay {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            hosts: hosts
+                .iter()
+                .map(|&(host, region)| RelayHost {
+                    host: host.to_owned(),
+                    region: region.to_owned(),
+                    note: None,
+                })
+                .collect(),
+            ports: ports
+                .iter()
+                .map(|&(port, tls)| RelayPort {
+                    port,
+                    tls,
+                    note: None,
+                })
+                .collect(),
+            credentials: Credentials {
+                username,
+                literal: literal.map(str::to_owned),
+                username_help: String::new(),
+                password_help: String::new(),
+                per_region,
+            },
+            free_tier: FreeTier {
+                description: String::new(),
+                as_of: None,
+                confidence: Confidence::Low,
+            },
+            sources: Vec::new(),
+            last_verified: String::new(),
+            confidence: Confidence::Low,
+            notes: None,
+        }
+    }
+}
+
 /// A reference to an RFC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

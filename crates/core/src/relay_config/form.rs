@@ -430,49 +430,22 @@ impl Form {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kb::{
-        Confidence, Credentials as Login, FreeTier, RelayHost, RelayPort, UsernameConvention,
-    };
+    use crate::kb::UsernameConvention;
     use crate::relay_config::{generate, Catalog, Stamp};
 
     /// A relay with these hosts and ports (the rest is not read here).
     fn relay(id: &str, hosts: &[&str], ports: &[(u16, TlsMode)]) -> Relay {
-        Relay {
-            id: id.to_owned(),
-            name: id.to_uppercase(),
-            hosts: hosts
-                .iter()
-                .map(|h| RelayHost {
-                    host: (*h).to_owned(),
-                    region: "any".to_owned(),
-                    note: None,
-                })
-                .collect(),
-            ports: ports
-                .iter()
-                .map(|&(port, tls)| RelayPort {
-                    port,
-                    tls,
-                    note: None,
-                })
-                .collect(),
-            credentials: Login {
-                username: UsernameConvention::NotRecorded,
-                literal: None,
-                username_help: String::new(),
-                password_help: String::new(),
-                per_region: false,
-            },
-            free_tier: FreeTier {
-                description: String::new(),
-                as_of: None,
-                confidence: Confidence::Low,
-            },
-            sources: Vec::new(),
-            last_verified: String::new(),
-            confidence: Confidence::Low,
-            notes: None,
-        }
+        let hosts: Vec<(&str, &str)> = hosts.iter().map(|&h| (h, "any")).collect();
+        let name = id.to_uppercase();
+        Relay::for_generator(
+            id,
+            &name,
+            &hosts,
+            ports,
+            UsernameConvention::NotRecorded,
+            None,
+            false,
+        )
     }
 
     /// SendGrid (the default) with 587 and 465, a relay with a regional
