@@ -107,6 +107,8 @@ describe('downloads', () => {
       const download = await response.json();
       assert.equal(download.$schema, `schema/${name}.schema.json`);
       delete download.$schema;
+      assert.match(download.license, /^CC-BY-4\.0 \(https:\/\/creativecommons\.org\/licenses\/by\/4\.0\/\)/);
+      delete download.license;
       assert.deepEqual(download, await source(name));
       const schema = await fetch(env.url + `data/schema/${name}.schema.json`);
       assert.equal(schema.status, 200);
@@ -117,9 +119,13 @@ describe('downloads', () => {
     const { page, context } = await openPage(env.browser, { javaScriptEnabled: false });
     await page.goto(env.url + 'providers');
     const href = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
-    const csv = await (await fetch(new URL(href, env.url))).text();
+    const bytes = new Uint8Array(await (await fetch(new URL(href, env.url))).arrayBuffer());
+    // A UTF-8 byte order mark first, so Excel reads the file as UTF-8.
+    assert.deepEqual([...bytes.slice(0, 3)], [0xef, 0xbb, 0xbf]);
+    const csv = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.slice(3));
     const lines = csv.trimEnd().split('\r\n');
-    assert.match(lines[0], /^id,name,category,port25,/);
+    assert.match(lines[0], /^id,name,category,port25,.*,license$/);
+    assert.ok(csv.includes('Gerência da Porta 25'), 'non-ASCII names survive');
     const names = await page.locator('table.providers tbody th').allTextContents();
     const { providers } = await source('providers');
     assert.equal(names.length, providers.length);

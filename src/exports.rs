@@ -8,6 +8,13 @@
 //! `kind: title <url>`. The about page documents the same form. `claims.csv`
 //! has one row per cited fact of a provider or relay: the field, its value,
 //! the source, the verbatim quote and the dates.
+//!
+//! Every export states the data licence (CC BY 4.0, from
+//! `port25_core::project`): JSON files in a top-level `license` field after
+//! `$schema`, CSV files in a last `license` column, so no parser meets a
+//! comment line. CSV files start with a UTF-8 byte order mark, which Excel
+//! needs to read them as UTF-8 (without it, `Telefónica` arrives as
+//! `TelefÃ³nica`); LibreOffice and RFC 4180 readers accept it.
 
 use anyhow::Result;
 use port25_core::kb::{
@@ -76,11 +83,18 @@ fn claim_rows(kind: &str, id: &str, cells: &[Cell], sources: &[Source]) -> Vec<V
         .collect()
 }
 
-/// A JSON document with its `$schema` link first.
+/// The byte order mark every CSV export starts with.
+pub const BOM: char = '\u{feff}';
+
+/// The name of the licence column, the last of every CSV export.
+pub const LICENSE_COLUMN: &str = "license";
+
+/// A JSON document with its `$schema` link and its licence first.
 #[derive(Serialize)]
 struct WithSchema<'a, T: Serialize> {
     #[serde(rename = "$schema")]
     schema: String,
+    license: String,
     #[serde(flatten)]
     body: &'a T,
 }
@@ -88,16 +102,22 @@ struct WithSchema<'a, T: Serialize> {
 fn json<T: Serialize>(kind: &str, body: &T) -> Result<String> {
     let doc = WithSchema {
         schema: format!("schema/{kind}.schema.json"),
+        license: port25_core::project::data_licence_notice(),
         body,
     };
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }
 
-/// The JSON Schema of a data file, allowing the export's `$schema` link.
+/// The JSON Schema of a data file, allowing the export's `$schema` link and
+/// `license` statement.
 fn schema<T: schemars::JsonSchema>() -> Result<String> {
     let mut schema = serde_json::to_value(schemars::schema_for!(T))?;
     if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
         properties.insert("$schema".into(), serde_json::json!({ "type": "string" }));
+        properties.insert(
+            "license".into(),
+            serde_json::json!({ "type": "string", "description": "The data licence and how to attribute." }),
+        );
     }
     Ok(serde_json::to_string_pretty(&schema)? + "\n")
 }
@@ -296,15 +316,19 @@ pub fn table(kb: &KnowledgeBase, kind: &str) -> Option<(Vec<&'static str>, Vec<V
     Some(table)
 }
 
-/// Writes one data set as RFC 4180 CSV.
+/// Writes one data set as RFC 4180 CSV (CRLF line ends), after a UTF-8
+/// byte order mark, with the licence as the last column of every row.
 pub fn csv(kb: &KnowledgeBase, kind: &str) -> Result<String> {
-    let (header, rows) =
+    let (mut header, rows) =
         table(kb, kind).ok_or_else(|| anyhow::anyhow!("unknown data set {kind}"))?;
+    header.push(LICENSE_COLUMN);
+    let licence = port25_core::project::data_licence_notice();
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(BOM.to_string().into_bytes());
     writer.write_record(&header)?;
-    for row in rows {
+    for mut row in rows {
+        row.push(licence.clone());
         writer.write_record(&row)?;
     }
     Ok(String::from_utf8(writer.into_inner()?)?)
@@ -433,10 +457,10 @@ mod tests {
     /// The data files deny unknown fields; `$schema` is the export's only addition.
     fn strip_schema(text: &str) -> String {
         let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
-        assert!(
-            value.as_object_mut().unwrap().remove("$schema").is_some(),
-            "no $schema"
-        );
+        let object = value.as_object_mut().unwrap();
+        assert!(object.remove("$schema").is_some(), "no $schema");
+        let licence = object.remove("license").expect("no license");
+        assert!(licence.as_str().unwrap().starts_with("CC-BY-4.0 "));
         value.to_string()
     }
 
@@ -446,16 +470,34 @@ mod tests {
         for kind in KINDS.into_iter().chain(CSV_ONLY) {
             let text = csv(kb, kind).unwrap();
             assert!(text.ends_with("\r\n"), "{kind}: RFC 4180 line ends");
-            let mut reader = csv::Reader::from_reader(text.as_bytes());
-            let (header, rows) = table(kb, kind).unwrap();
+            let body = text.strip_prefix(BOM).expect("a UTF-8 byte order mark");
+            // Every line break outside a quoted field is CRLF.
+            let mut quoted = false;
+            let mut previous = '\0';
+            for c in body.chars() {
+                match c {
+                    '"' => quoted = !quoted,
+                    '\n' if !quoted => assert_eq!(previous, '\r', "{kind}: a bare LF"),
+                    _ => {}
+                }
+                previous = c;
+            }
+            let mut reader = csv::Reader::from_reader(body.as_bytes());
+            let (mut header, rows) = table(kb, kind).unwrap();
+            header.push(LICENSE_COLUMN);
             assert_eq!(
                 reader.headers().unwrap().iter().collect::<Vec<_>>(),
                 header,
                 "{kind}"
             );
+            let licence = port25_core::project::data_licence_notice();
             let read: Vec<Vec<String>> = reader
                 .records()
-                .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+                .map(|r| {
+                    let mut r: Vec<String> = r.unwrap().iter().map(str::to_owned).collect();
+                    assert_eq!(r.pop().as_deref(), Some(licence.as_str()), "{kind}");
+                    r
+                })
                 .collect();
             assert_eq!(read, rows, "{kind}");
         }

@@ -37,9 +37,13 @@ pub(crate) fn Header(route: Route<'static>) -> impl IntoView {
     }
 }
 
-/// The footer: what the site is and where its facts come from.
+/// The footer: what the site is, where its facts come from, who runs it
+/// (the repository), where to report a wrong fact on this page (a new issue
+/// filled in with the page's title and URL), and the code and data licences.
 #[component]
-pub(crate) fn Footer() -> impl IntoView {
+pub(crate) fn Footer(route: Route<'static>, title: String) -> impl IntoView {
+    use port25_core::project::{report_issue_url, CODE_LICENCE, DATA_LICENCE, REPOSITORY};
+    let report = report_issue_url(&title, &href(route));
     view! {
         <footer class="site-footer">
             <p>
@@ -47,6 +51,12 @@ pub(crate) fn Footer() -> impl IntoView {
                 "Every provider fact links to its source. "
                 <a href=href(Route::Page(Page::About))>"About the sources"</a>
             </p>
+            <ul class="footer-links">
+                <li><a href=REPOSITORY data-footer="repository">"Source code and data on GitHub"</a></li>
+                <li><a href=report data-footer="report">"Report a wrong fact on this page"</a></li>
+                <li>"Code: "<a href=CODE_LICENCE.url rel="license" data-footer="code-licence">{CODE_LICENCE.name}</a></li>
+                <li>"Data: "<a href=DATA_LICENCE.url rel="license" data-footer="data-licence">"CC BY 4.0"</a>", credit \"Port25\""</li>
+            </ul>
         </footer>
     }
 }

@@ -303,7 +303,7 @@ pub fn render(assets: &Assets, base: &BasePath, route: Route<'static>) -> Result
         let html = view! {
             <Header route />
             <main id="main" tabindex="-1">{body}</main>
-            <Footer />
+            <Footer route title=title.clone() />
         }
         .to_html();
         anyhow::Ok((title, description, html))

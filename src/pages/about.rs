@@ -1,7 +1,10 @@
 //! About the project and where its facts come from.
 
 use leptos::prelude::*;
-use port25_core::site::{Page, Route};
+use port25_core::{
+    project::{CODE_LICENCE, DATA_LICENCE, REPOSITORY},
+    site::{Page, Route},
+};
 
 use crate::data::DATA_VERSION;
 
@@ -74,10 +77,20 @@ pub(crate) fn About() -> impl IntoView {
         </ul>
         <p>
             "JSON files follow their JSON Schema (linked from each file's "<code>"$schema"</code>"). "
-            "CSV files are RFC 4180: UTF-8, comma-separated, a header row, fields quoted when they "
+            "CSV files are RFC 4180: UTF-8 with a byte order mark (so Excel and LibreOffice read "
+            "accented names correctly), comma-separated, CRLF line ends, a header row, fields quoted when they "
             "hold commas, quotes or line breaks. A field with several values (sources, variants, "
             "hosts, ports) separates them with "<code>" | "</code>" (space, bar, space), and a source "
             "reads "<code>"kind: title <url>"</code>"."
+        </p>
+        <h2 id="licence">"Licence"</h2>
+        <p>
+            "The data (every download above, and the facts and prose on these pages) is licensed "
+            <a href=DATA_LICENCE.url rel="license">{DATA_LICENCE.name}</a>": use it for anything, "
+            "including commercially, and credit \"Port25\" with a link to "<a href=REPOSITORY>"the repository"</a>
+            " or the page you took it from. Each JSON file says so in its "<code>"license"</code>" field and each CSV "
+            "file in its last column, "<code>"license"</code>". The verbatim quotes from sources remain their "
+            "publishers'. The code is under the "<a href=CODE_LICENCE.url rel="license">{CODE_LICENCE.name}</a>"."
         </p>
     }
 }

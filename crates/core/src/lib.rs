@@ -16,6 +16,7 @@ pub mod diagnose;
 pub mod kb;
 pub mod markdown;
 pub mod probe_types;
+pub mod project;
 pub mod relay_config;
 pub mod search;
 pub mod site;
