@@ -13,6 +13,7 @@ use port25_core::{
     content::{self, Content, Embedded},
     kb::{
         cells::{self, Cell},
+        index,
         table::{sort_keys, COLUMNS},
         ArticleClaim, Claim, Confidence, KnowledgeBase, Labelled, Provider, Source, SourceKind,
     },
@@ -433,43 +434,97 @@ fn corrections(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
     }
 }
 
+/// A visible link to an entry's own anchor, to copy and share: a `#` for
+/// the eye and the entry's name for screen readers.
+fn permalink(id: &str, name: &str) -> impl IntoView {
+    view! {
+        <a class="permalink" href=format!("#{id}")>
+            <span aria-hidden="true">"#"</span>
+            <span class="visually-hidden">{format!("Link to \u{201c}{name}\u{201d}")}</span>
+        </a>
+    }
+}
+
+/// The glossary: an A-Z index (letters without terms are shown, not linked),
+/// then one section per letter, each term with its own anchor and a visible
+/// link to it. The grouping is `port25_core::kb::index::glossary_az`.
 fn glossary(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
-    let mut terms: Vec<_> = kb.glossary.iter().collect();
-    terms.sort_by_key(|t| t.term.to_lowercase());
-    let items = terms
-        .into_iter()
-        .map(|t| {
-            let reference = t.reference.clone().map(|r| view! { <p class="ref">"Reference: "<a href=r.url>{r.title}</a></p> });
-            let see_also = (!t.see_also.is_empty()).then(|| {
-                let links = t
-                    .see_also
-                    .iter()
-                    .filter_map(|id| kb.term(id))
-                    .map(|other| view! { <a href=format!("#{}", other.id)>{other.term.clone()}</a>" " })
-                    .collect_view();
-                view! { <p class="see-also">"See also: "{links}</p> }
-            });
-            view! {
-                <dt id=t.id.clone()><a class="anchor" href=format!("#{}", t.id)>{t.term.clone()}</a></dt>
-                <dd><div inner_html=md(&t.definition, base, false, 2)></div>{reference}{see_also}</dd>
+    let az = index::glossary_az(&kb.glossary);
+    let letters = az
+        .iter()
+        .map(|l| {
+            if l.terms.is_empty() {
+                view! { <li><span class="az-empty">{l.letter.to_string()}</span></li> }.into_any()
+            } else {
+                view! { <li><a href=format!("#{}", l.anchor())>{l.letter.to_string()}</a></li> }
+                    .into_any()
             }
         })
         .collect_view();
-    view! { <dl class="glossary">{items}</dl> }
+    let sections = az
+        .iter()
+        .filter(|l| !l.terms.is_empty())
+        .map(|l| {
+            let items = l
+                .terms
+                .iter()
+                .map(|t| {
+                    let reference = t.reference.clone().map(|r| view! { <p class="ref">"Reference: "<a href=r.url>{r.title}</a></p> });
+                    let see_also = (!t.see_also.is_empty()).then(|| {
+                        let links = t
+                            .see_also
+                            .iter()
+                            .filter_map(|id| kb.term(id))
+                            .map(|other| view! { <a href=format!("#{}", other.id)>{other.term.clone()}</a>" " })
+                            .collect_view();
+                        view! { <p class="see-also">"See also: "{links}</p> }
+                    });
+                    view! {
+                        <dt id=t.id.clone()><a class="anchor" href=format!("#{}", t.id)>{t.term.clone()}</a>" "{permalink(&t.id, &t.term)}</dt>
+                        <dd><div inner_html=md(&t.definition, base, false, 2)></div>{reference}{see_also}</dd>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="az-section" aria-labelledby=l.anchor()>
+                    <h2 id=l.anchor()>{l.letter.to_string()}</h2>
+                    <dl class="glossary">{items}</dl>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="az" aria-label="Glossary A to Z"><ul>{letters}</ul></nav>
+        {sections}
+    }
 }
 
+/// The FAQ: a table of contents linking every question, then the entries,
+/// each with its own anchor and a visible link to it.
 fn faq(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
-    kb.faq
+    let toc = index::faq_toc(&kb.faq)
+        .into_iter()
+        .map(|(id, question)| view! { <li><a href=format!("#{id}")>{question.to_owned()}</a></li> })
+        .collect_view();
+    let entries = kb
+        .faq
         .iter()
         .map(|e| {
             view! {
                 <section class="faq-entry">
-                    <h2 id=e.id.clone()><a class="anchor" href=format!("#{}", e.id)>{e.question.clone()}</a></h2>
+                    <h2 id=e.id.clone()><a class="anchor" href=format!("#{}", e.id)>{e.question.clone()}</a>" "{permalink(&e.id, &e.question)}</h2>
                     <div inner_html=md(&e.answer, base, true, 2)></div>
                 </section>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! {
+        <nav class="toc" aria-labelledby="faq-toc">
+            <h2 id="faq-toc">"Questions"</h2>
+            <ol>{toc}</ol>
+        </nav>
+        {entries}
+    }
 }
 
 fn ports(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
@@ -712,6 +767,43 @@ mod tests {
             let free = format!("/port25/relays/{}#claim-free-tier", r.id);
             let cited = cells::citation(&r.sources, "free_tier").is_some();
             assert_eq!(table.contains(&free), cited, "{}", r.id);
+        }
+    }
+
+    #[test]
+    fn the_glossary_has_an_a_to_z_index_and_every_term_a_visible_link() {
+        let page = html("glossary");
+        for letter in index::glossary_az(&kb().glossary) {
+            let link = format!("href=\"#{}\"", letter.anchor());
+            let section = format!("id=\"{}\"", letter.anchor());
+            assert_eq!(
+                page.contains(&link),
+                !letter.terms.is_empty(),
+                "{}",
+                letter.letter
+            );
+            assert_eq!(
+                page.contains(&section),
+                !letter.terms.is_empty(),
+                "{}",
+                letter.letter
+            );
+        }
+        for t in &kb().glossary {
+            let permalink = format!("<a href=\"#{}\" class=\"permalink\">", t.id);
+            assert!(page.contains(&format!("id=\"{}\"", t.id)), "{}", t.id);
+            assert!(page.contains(&permalink), "{}", t.id);
+        }
+    }
+
+    #[test]
+    fn the_faq_has_a_table_of_contents_and_every_entry_a_visible_link() {
+        let page = html("faq");
+        let toc = &page[..page.find("</nav>").expect("the table of contents")];
+        for e in &kb().faq {
+            assert!(toc.contains(&format!("href=\"#{}\"", e.id)), "{}", e.id);
+            let permalink = format!("<a href=\"#{}\" class=\"permalink\">", e.id);
+            assert!(page.contains(&permalink), "{}", e.id);
         }
     }
 

@@ -1114,6 +1114,14 @@ impl Validator<'_> {
         let kb = self.kb;
         let kind = RowKind::GlossaryTerm;
         self.ids(kind, kb.glossary.iter().map(|g| g.id.as_str()));
+        // `az-*` ids are the A-Z index's sections on the same page: a term
+        // there would share its anchor.
+        for id in super::index::validate_ids(&kb.glossary) {
+            self.push(ValidationError::DuplicateId {
+                kind,
+                id: id.to_owned(),
+            });
+        }
         for term in &kb.glossary {
             let id = term.id.as_str();
             self.non_empty(kind, id, "term", &term.term);
