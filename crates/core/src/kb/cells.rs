@@ -12,7 +12,7 @@
 use super::common::{Claim, Source};
 use super::labels::Labelled;
 use super::provider::{Port25Policy, PortStatus, Provider, UnblockRoute};
-use super::relay::{Relay, TlsMode, UsernameConvention};
+use super::relay::{FreeKind, Offered, Relay, TlsMode, UsernameConvention};
 
 /// One factual cell of a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +56,8 @@ pub fn field_label(field: &str) -> String {
         ("username", _) => "User name".to_owned(),
         ("free_tier", _) => "Free tier".to_owned(),
         ("price", _) => "Price".to_owned(),
+        ("https_api", _) => "HTTPS sending API".to_owned(),
+        ("eu_region", _) => "EU region".to_owned(),
         _ => field.to_owned(),
     }
 }
@@ -135,7 +137,17 @@ pub fn relay_cells(r: &Relay) -> Vec<Cell> {
     cells.push(cell(
         "free_tier",
         r.free_tier.description.clone(),
-        r.free_tier.as_of.is_some(),
+        r.free_tier.as_of.is_some() || r.free_tier.kind != FreeKind::Unknown,
+    ));
+    cells.push(cell(
+        "https_api",
+        r.https_api.label(),
+        r.https_api != Offered::Unknown,
+    ));
+    cells.push(cell(
+        "eu_region",
+        r.eu_region.label(),
+        r.eu_region != Offered::Unknown,
     ));
     // The price has no typed field: its claim carries the value in words.
     cells.push(cell("price", String::new(), false));

@@ -6,7 +6,7 @@
 
 use super::common::{Confidence, SourceKind};
 use super::provider::{Port25Policy, PortStatus, ProviderCategory, UnblockRoute, Verdict};
-use super::relay::TlsMode;
+use super::relay::{FreeKind, Offered, TlsMode, UsernameConvention};
 
 /// A value with a stable key and a label for people.
 pub trait Labelled: Copy + 'static {
@@ -97,6 +97,30 @@ labelled!(TlsMode {
     Unspecified => "unspecified", "Not stated";
 });
 
+labelled!(Offered {
+    Yes => "yes", "Yes";
+    No => "no", "No";
+    Unknown => "unknown", "Unknown";
+});
+
+labelled!(FreeKind {
+    Ongoing => "ongoing", "Free tier";
+    Trial => "trial", "Trial only";
+    None => "none", "None";
+    Unknown => "unknown", "Unknown";
+});
+
+labelled!(UsernameConvention {
+    Literal => "literal", "A fixed word";
+    AccessKeyId => "access-key-id", "Access key ID";
+    PerDomainLogin => "per-domain-login", "Login per domain";
+    ServerToken => "server-token", "Server token";
+    AccountSmtpLogin => "account-smtp-login", "Account login";
+    CreatedSmtpUser => "created-smtp-user", "SMTP user you create";
+    ApiKey => "api-key", "API key";
+    NotRecorded => "not-recorded", "Not recorded";
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +153,8 @@ mod tests {
         keys_match_serde::<SourceKind>();
         keys_match_serde::<TlsMode>();
         keys_match_serde::<Verdict>();
+        keys_match_serde::<Offered>();
+        keys_match_serde::<FreeKind>();
+        keys_match_serde::<UsernameConvention>();
     }
 }

@@ -42,7 +42,8 @@ pub use provider::{
     RecommendedRelay, Unblock, UnblockRoute, Variant, Verdict, REQUIRED_PROVIDER_IDS,
 };
 pub use relay::{
-    Credentials, FreeTier, Port, Relay, RelayHost, RelayPort, RfcRef, TlsMode, UsernameConvention,
+    Credentials, FreeKind, FreeTier, Offered, Port, Relay, RelayHost, RelayPort, RfcRef, TlsMode,
+    UsernameConvention,
 };
 pub use text::{FaqEntry, GlossaryTerm, GuidePage, Reference};
 pub use validate::{

@@ -74,22 +74,6 @@ pub enum UsernameConvention {
     NotRecorded,
 }
 
-impl UsernameConvention {
-    /// The value's key, as the data files spell it (`access-key-id`).
-    pub fn key(self) -> &'static str {
-        match self {
-            UsernameConvention::Literal => "literal",
-            UsernameConvention::AccessKeyId => "access-key-id",
-            UsernameConvention::PerDomainLogin => "per-domain-login",
-            UsernameConvention::ServerToken => "server-token",
-            UsernameConvention::AccountSmtpLogin => "account-smtp-login",
-            UsernameConvention::CreatedSmtpUser => "created-smtp-user",
-            UsernameConvention::ApiKey => "api-key",
-            UsernameConvention::NotRecorded => "not-recorded",
-        }
-    }
-}
-
 /// What to type as the SMTP user name and password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -107,11 +91,45 @@ pub struct Credentials {
     pub per_region: bool,
 }
 
+/// Whether a relay offers something (an HTTPS sending API, a sending region
+/// in the EU), as its sources say. Anything but `unknown` needs a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Offered {
+    /// A source says it does.
+    Yes,
+    /// A source says it does not.
+    No,
+    /// No stored source says either way.
+    Unknown,
+}
+
+/// What kind of free allowance a relay has, read from its cited free-tier
+/// description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum FreeKind {
+    /// A free allowance that does not run out (per day or month).
+    Ongoing,
+    /// A time-limited or one-off allowance, or one that only sends to the
+    /// account's own addresses.
+    Trial,
+    /// No free use: a paid plan or a paid subscription is required.
+    None,
+    /// Not verified.
+    Unknown,
+}
+
 /// A relay's free allowance, which changes often and so always carries a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FreeTier {
+    /// What kind of allowance the description states; anything but
+    /// `unknown` needs the `free_tier` claim.
+    pub kind: FreeKind,
     /// The allowance in words, or why it is not stated.
     pub description: String,
     /// When it was seen, `YYYY-MM-DD`; `None` if the research could not date
@@ -138,6 +156,12 @@ pub struct Relay {
     pub credentials: Credentials,
     /// The free allowance with its date.
     pub free_tier: FreeTier,
+    /// Whether the relay also takes mail over an HTTPS API (claim field
+    /// `https_api`), for hosts where every SMTP port is closed.
+    pub https_api: Offered,
+    /// Whether the relay has a sending region or endpoint in the EU (claim
+    /// field `eu_region`).
+    pub eu_region: Offered,
     /// Citations; at least one.
     pub sources: Vec<Source>,
     /// The date this row was last checked against its sources (`YYYY-MM-DD`).
@@ -189,10 +213,13 @@ impl Relay {
                 per_region,
             },
             free_tier: FreeTier {
+                kind: FreeKind::Unknown,
                 description: String::new(),
                 as_of: None,
                 confidence: Confidence::Low,
             },
+            https_api: Offered::Unknown,
+            eu_region: Offered::Unknown,
             sources: Vec::new(),
             last_verified: String::new(),
             confidence: Confidence::Low,
@@ -250,6 +277,7 @@ mod tests {
 
     #[test]
     fn username_keys_are_the_data_files_spelling() {
+        use crate::kb::Labelled;
         for u in [
             UsernameConvention::Literal,
             UsernameConvention::AccessKeyId,
