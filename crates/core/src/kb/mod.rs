@@ -20,6 +20,7 @@
 
 pub mod cells;
 mod common;
+pub mod compare;
 pub mod index;
 mod labels;
 mod links;

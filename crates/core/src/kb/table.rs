@@ -90,10 +90,22 @@ impl Filter {
 /// The indices of the rows to show, in display order: filtered, then sorted
 /// by `column` (an index into [`COLUMNS`]), ties broken by name, stable.
 pub fn arrange(rows: &[RowKeys], filter: &Filter, column: usize, ascending: bool) -> Vec<usize> {
-    let key = |i: usize, col: usize| rows[i].sort.split(KEY_SEPARATOR).nth(col).unwrap_or("");
-    let mut shown: Vec<usize> = (0..rows.len())
+    let shown = (0..rows.len())
         .filter(|&i| filter.is_match(&rows[i]))
         .collect();
+    order_by_column(shown, |i| rows[i].sort.as_str(), column, ascending)
+}
+
+/// Sorts row indices by one column of their sort keys (`sort(i)` is row
+/// `i`'s keys joined with [`KEY_SEPARATOR`]), ties broken by the first
+/// column ascending; stable. Shared by the providers and relays tables.
+pub fn order_by_column<'a>(
+    mut shown: Vec<usize>,
+    sort: impl Fn(usize) -> &'a str,
+    column: usize,
+    ascending: bool,
+) -> Vec<usize> {
+    let key = |i: usize, col: usize| sort(i).split(KEY_SEPARATOR).nth(col).unwrap_or("");
     shown.sort_by(|&a, &b| {
         let order = key(a, column).cmp(key(b, column));
         let order = if ascending { order } else { order.reverse() };
