@@ -13,9 +13,10 @@ use port25_core::{
     content::{self, Content, Embedded},
     kb::{
         cells::{self, Cell},
-        index,
+        compare, index,
         table::{sort_keys, COLUMNS},
-        ArticleClaim, Claim, Confidence, KnowledgeBase, Labelled, Provider, Source, SourceKind,
+        ArticleClaim, Claim, Confidence, KnowledgeBase, Labelled, Offered, Provider, Relay, Source,
+        SourceKind,
     },
     markdown::{self, RenderOptions, TermLink},
     site::{BasePath, Page, Route},
@@ -622,60 +623,101 @@ fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
     }
 }
 
-/// The relays comparison table.
+/// A status badge (the shared markup: glyph and word, never colour alone)
+/// for what a relay offers, linked to its citation when it has one.
+fn offered_cell(r: &Relay, field: &str, value: Offered, page: &str) -> impl IntoView {
+    let (class, glyph) = compare::offered_badge(value);
+    let badge = view! {
+        <span class=format!("badge {class}")><span class="badge-icon" aria-hidden="true">{glyph}</span>{value.label()}</span>
+    };
+    match cells::citation(&r.sources, field) {
+        Some(_) => {
+            view! { <a href=format!("{page}#{}", cells::anchor(field))>{badge}</a> }.into_any()
+        }
+        None => badge.into_any(),
+    }
+}
+
+/// The relays comparison table: one row per relay with its ports and the
+/// TLS mode of each, HTTPS API, EU region, free tier with its date, user
+/// name convention and check date. Each row carries its filter values and
+/// sort keys (`port25_core::kb::compare::RelayKeys`) for the page's
+/// enhancement; each cell's `data-label` names its column for the phone
+/// layout, where rows become cards.
 fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
-    let rows = kb
-        .relays
+    let headers = compare::COLUMNS
         .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            view! {
+                <th scope="col" aria-sort=if i == 0 { "ascending" } else { "none" }>
+                    <button type="button" class="sort" data-column=i.to_string()>{*label}</button>
+                </th>
+            }
+        })
+        .collect_view();
+    let mut relays: Vec<&Relay> = kb.relays.iter().collect();
+    relays.sort_by_key(|r| r.name.to_lowercase());
+    let label = |i: usize| compare::COLUMNS[i];
+    let rows = relays
+        .into_iter()
         .map(|r| {
+            let keys = compare::RelayKeys::of(r);
+            let page = base.join(&Route::Relay(&r.id).path());
+            let host = r.hosts.first().map(|h| h.host.clone()).unwrap_or_default();
+            let host_href = format!("{page}#{}", cells::anchor(&format!("host:{host}")));
+            let more = (r.hosts.len() > 1).then(|| format!(" and {} more", r.hosts.len() - 1));
             let ports = r
                 .ports
                 .iter()
-                .map(|p| format!("{} ({})", p.port, p.tls.label()))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let free = match &r.free_tier.as_of {
-                Some(date) => format!("{} (as of {date})", r.free_tier.description),
-                None => format!("{} (not verified)", r.free_tier.description),
+                .map(|p| {
+                    let href = format!("{page}#{}", cells::anchor(&format!("port:{}", p.port)));
+                    view! { <li><a href=href><strong>{p.port}</strong></a>" "{p.tls.label()}</li> }
+                })
+                .collect_view();
+            let date = match &r.free_tier.as_of {
+                Some(d) => view! { " (as of "<time datetime=d.clone()>{d.clone()}</time>")" }.into_any(),
+                None => view! { " (not verified)" }.into_any(),
             };
-            let host = r.hosts.first().map(|h| h.host.clone()).unwrap_or_default();
-            // Host and free tier link to their citations on the relay's page.
-            let page = base.join(&Route::Relay(&r.id).path());
-            let host_href = format!("{page}#{}", cells::anchor(&format!("host:{host}")));
-            let free = match cells::citation(&r.sources, "free_tier") {
-                Some(_) => view! { <a href=format!("{page}#{}", cells::anchor("free_tier"))>{free}</a> }.into_any(),
-                None => view! { <span>{free}</span> }.into_any(),
+            let free_kind = match cells::citation(&r.sources, "free_tier") {
+                Some(_) => view! { <a href=format!("{page}#{}", cells::anchor("free_tier"))><strong>{r.free_tier.kind.label()}</strong></a> }.into_any(),
+                None => view! { <strong>{r.free_tier.kind.label()}</strong> }.into_any(),
             };
-            let more = (r.hosts.len() > 1).then(|| format!(" and {} more", r.hosts.len() - 1));
+            let literal = r.credentials.literal.clone().map(|l| view! { ": "<code>{l}</code> });
             let verified = if r.last_verified.is_empty() {
                 view! { <span>"not re-checked"</span> }.into_any()
             } else {
                 view! { <time datetime=r.last_verified.clone()>{r.last_verified.clone()}</time> }.into_any()
             };
             view! {
-                <tr data-id=r.id.clone()>
-                    <th scope="row"><a href=base.join(&Route::Relay(&r.id).path())>{r.name.clone()}</a></th>
-                    <td><a href=host_href><code>{host}</code></a>{more}</td>
-                    <td>{ports}</td>
-                    <td>{free}</td>
-                    <td>{r.confidence.label()}</td>
-                    <td>{verified}</td>
+                <tr
+                    data-id=r.id.clone()
+                    data-name=keys.name
+                    data-ports=keys.ports
+                    data-https=keys.https
+                    data-eu=keys.eu
+                    data-free=keys.free
+                    data-username=keys.username
+                    data-sort=keys.sort
+                >
+                    <th scope="row">
+                        <a href=page.clone()>{r.name.clone()}</a>
+                        <span class="relay-host"><a href=host_href><code>{host}</code></a>{more}</span>
+                    </th>
+                    <td data-label=label(1)><ul class="relay-ports">{ports}</ul></td>
+                    <td data-label=label(2)>{offered_cell(r, "https_api", r.https_api, &page)}</td>
+                    <td data-label=label(3)>{offered_cell(r, "eu_region", r.eu_region, &page)}</td>
+                    <td data-label=label(4) class="relay-free">{free_kind}{date}<span class="relay-free-text" inner_html=md_inline(&r.free_tier.description, base)></span></td>
+                    <td data-label=label(5)>{r.credentials.username.label()}{literal}</td>
+                    <td data-label=label(6)>{verified}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <table class="relays">
-            <thead>
-                <tr>
-                    <th scope="col">"Service"</th>
-                    <th scope="col">"SMTP host"</th>
-                    <th scope="col">"Ports"</th>
-                    <th scope="col">"Free tier"</th>
-                    <th scope="col">"Confidence"</th>
-                    <th scope="col">"Checked"</th>
-                </tr>
-            </thead>
+            <caption class="visually-hidden">"Relay services compared"</caption>
+            <thead><tr>{headers}</tr></thead>
             <tbody>{rows}</tbody>
         </table>
     }

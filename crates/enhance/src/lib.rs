@@ -1,5 +1,5 @@
 //! Port25's browser enhancements that need no Leptos: the header search, the
-//! providers table's sorting and filtering, and the copy buttons beside
+//! providers and relays tables' sorting and filtering, and the copy buttons beside
 //! commands.
 //!
 //! Every page is complete without them (prerendered HTML, plain links and
@@ -25,6 +25,17 @@ pub const PROVIDERS_TABLE: &str = "providers-table";
 /// The id of the "Showing N of M providers" line.
 pub const PROVIDERS_COUNT: &str = "providers-count";
 
+/// The id of the relays table's filter form (`hidden` until the
+/// enhancement shows it, like the providers').
+pub const RELAYS_FILTERS: &str = "relays-filters";
+/// The id of the element wrapping the relays table.
+pub const RELAYS_TABLE: &str = "relays-table";
+/// The id of the "Showing N of M relays" line.
+pub const RELAYS_COUNT: &str = "relays-count";
+/// The query parameter that preselects "works from provider X" on the
+/// relays page: `/relays?from=hetzner-cloud`.
+pub const RELAYS_FROM_PARAM: &str = "from";
+
 /// Starts every enhancement the page has markup for, for a site served under
 /// `base` (`""` or `/port25`). The search box is shown and `/` focuses it;
 /// the search itself is a module of its own ([`start_search`], the `search`
@@ -33,6 +44,7 @@ pub const PROVIDERS_COUNT: &str = "providers-count";
 pub fn start(_base: &str) {
     web::search::install_shortcut();
     web::table::install();
+    web::relays::install();
     web::copy::install();
 }
 

@@ -11,7 +11,7 @@
 
 use super::labels::Labelled;
 use super::provider::{PortStatus, Provider};
-use super::relay::{Relay, TlsMode};
+use super::relay::{Offered, Relay, TlsMode};
 use super::table::{order_by_column, KEY_SEPARATOR};
 
 /// The sortable columns, in table order.
@@ -212,6 +212,17 @@ pub fn arrange(
     order_by_column(shown, |i| rows[i].sort.as_str(), column, ascending)
 }
 
+/// The status badge of an [`Offered`] value: its class (`b-pass`, `b-fail`,
+/// `b-unknown`) and glyph, for the shared badge markup, which always shows
+/// the label as well.
+pub fn offered_badge(value: Offered) -> (&'static str, &'static str) {
+    match value {
+        Offered::Yes => ("b-pass", "\u{2713}"),
+        Offered::No => ("b-fail", "\u{2715}"),
+        Offered::Unknown => ("b-unknown", "?"),
+    }
+}
+
 /// The TLS modes a filter can ask for, with their labels.
 pub fn tls_options() -> impl Iterator<Item = (&'static str, &'static str)> {
     [TlsMode::Starttls, TlsMode::ImplicitTls]
@@ -222,7 +233,7 @@ pub fn tls_options() -> impl Iterator<Item = (&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kb::{FreeKind, Offered, UsernameConvention};
+    use crate::kb::{FreeKind, UsernameConvention};
 
     fn relay(id: &str, ports: &[(u16, TlsMode)], https: Offered, eu: Offered) -> Relay {
         let mut r = Relay::for_generator(
