@@ -558,17 +558,7 @@ fn ports(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
 /// The providers comparison table. Every row carries its filter values and
 /// sort keys as `data-` attributes for the browser's sort and filter.
 fn providers_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
-    let headers = COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, label)| {
-            view! {
-                <th scope="col" aria-sort=if i == 0 { "ascending" } else { "none" }>
-                    <button type="button" class="sort" data-column=i.to_string()>{*label}</button>
-                </th>
-            }
-        })
-        .collect_view();
+    let headers = sort_headers(&COLUMNS);
     let mut rows: Vec<&Provider> = kb.providers.iter().collect();
     rows.sort_by_key(|p| p.name.to_lowercase());
     let rows = rows
@@ -638,14 +628,10 @@ fn offered_cell(r: &Relay, field: &str, value: Offered, page: &str) -> impl Into
     }
 }
 
-/// The relays comparison table: one row per relay with its ports and the
-/// TLS mode of each, HTTPS API, EU region, free tier with its date, user
-/// name convention and check date. Each row carries its filter values and
-/// sort keys (`port25_core::kb::compare::RelayKeys`) for the page's
-/// enhancement; each cell's `data-label` names its column for the phone
-/// layout, where rows become cards.
-fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
-    let headers = compare::COLUMNS
+/// A comparison table's header row: one sort button per column, the first
+/// column marked as the current (ascending) order.
+fn sort_headers(columns: &[&'static str]) -> impl IntoView {
+    columns
         .iter()
         .enumerate()
         .map(|(i, label)| {
@@ -655,7 +641,17 @@ fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
                 </th>
             }
         })
-        .collect_view();
+        .collect_view()
+}
+
+/// The relays comparison table: one row per relay with its ports and the
+/// TLS mode of each, HTTPS API, EU region, free tier with its date, user
+/// name convention and check date. Each row carries its filter values and
+/// sort keys (`port25_core::kb::compare::RelayKeys`) for the page's
+/// enhancement; each cell's `data-label` names its column for the phone
+/// layout, where rows become cards.
+fn relays_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
+    let headers = sort_headers(&compare::COLUMNS);
     let mut relays: Vec<&Relay> = kb.relays.iter().collect();
     relays.sort_by_key(|r| r.name.to_lowercase());
     let label = |i: usize| compare::COLUMNS[i];
@@ -846,6 +842,38 @@ mod tests {
             assert!(toc.contains(&format!("href=\"#{}\"", e.id)), "{}", e.id);
             let permalink = format!("<a href=\"#{}\" class=\"permalink\">", e.id);
             assert!(page.contains(&permalink), "{}", e.id);
+        }
+    }
+
+    #[test]
+    fn every_relay_row_carries_its_comparison_keys_and_labelled_cells() {
+        let table = html("relays-table");
+        for r in &kb().relays {
+            let keys = compare::RelayKeys::of(r);
+            let row = format!("data-id=\"{}\"", r.id);
+            let start = table.find(&row).unwrap_or_else(|| panic!("{}", r.id));
+            let tr = &table[start..start + table[start..].find("</tr>").unwrap()];
+            assert!(
+                tr.contains(&format!("data-ports=\"{}\"", keys.ports)),
+                "{}",
+                r.id
+            );
+            assert!(
+                tr.contains(&format!("data-https=\"{}\"", keys.https)),
+                "{}",
+                r.id
+            );
+            assert!(tr.contains(&format!("data-eu=\"{}\"", keys.eu)), "{}", r.id);
+            for label in &compare::COLUMNS[1..] {
+                assert!(
+                    tr.contains(&format!("data-label=\"{label}\"")),
+                    "{} {label}",
+                    r.id
+                );
+            }
+            // A known offer links to its citation; an unknown one to nothing.
+            let cited = tr.contains(&format!("#{}\"", cells::anchor("https_api")));
+            assert_eq!(cited, r.https_api != Offered::Unknown, "{}", r.id);
         }
     }
 

@@ -13,7 +13,10 @@ use port25_core::kb::compare::{arrange, parse_ports, RelayFilter, RelayKeys};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlInputElement, HtmlSelectElement};
 
-use super::{closest, element};
+use super::{
+    element,
+    table::{body_rows, show, toggle_sort},
+};
 use crate::{RELAYS_COUNT, RELAYS_FILTERS, RELAYS_FROM_PARAM, RELAYS_TABLE};
 
 thread_local! {
@@ -53,16 +56,9 @@ fn on_filter(ev: Event) {
 }
 
 fn on_sort(ev: Event) {
-    let Some(column) = closest(&ev, "button.sort")
-        .and_then(|b| b.get_attribute("data-column"))
-        .and_then(|c| c.parse::<usize>().ok())
-    else {
+    let Some(column) = SORT.with(|sort| toggle_sort(&ev, sort)) else {
         return;
     };
-    SORT.with(|sort| {
-        let (c, ascending) = sort.get();
-        sort.set((column, if c == column { !ascending } else { true }));
-    });
     if let Some(s) = select("relay-sort") {
         s.set_value(&column.to_string());
     }
@@ -105,19 +101,13 @@ fn update() {
         username: value("relay-username"),
         open_ports: provider.as_ref().map(|(_, ports)| ports.clone()),
     };
-    let (column, ascending) = SORT.with(Cell::get);
+    let sort = SORT.with(Cell::get);
     let Some(root) = element(RELAYS_TABLE) else {
         return;
     };
-    let Some(body) = root.query_selector("tbody").ok().flatten() else {
+    let Some((body, rows)) = body_rows(&root) else {
         return;
     };
-    let Ok(list) = body.query_selector_all("tr") else {
-        return;
-    };
-    let rows: Vec<Element> = (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
-        .collect();
     let attr = |el: &Element, name: &str| el.get_attribute(name).unwrap_or_default();
     let keys: Vec<RelayKeys> = rows
         .iter()
@@ -131,26 +121,8 @@ fn update() {
             sort: attr(el, "data-sort"),
         })
         .collect();
-    let shown = arrange(&keys, &filter, column, ascending);
-    for row in &rows {
-        let _ = row.set_attribute("hidden", "");
-    }
-    for &i in &shown {
-        let _ = rows[i].remove_attribute("hidden");
-        let _ = body.append_child(&rows[i]);
-    }
-    if let Ok(headers) = root.query_selector_all("thead th") {
-        for i in 0..headers.length() {
-            if let Some(th) = headers.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                let state = match (i as usize == column, ascending) {
-                    (false, _) => "none",
-                    (true, true) => "ascending",
-                    (true, false) => "descending",
-                };
-                let _ = th.set_attribute("aria-sort", state);
-            }
-        }
-    }
+    let shown = arrange(&keys, &filter, sort.0, sort.1);
+    show(&root, &body, &rows, &shown, sort);
     if let Some(count) = element(RELAYS_COUNT) {
         let mut text = format!("Showing {} of {} relays", shown.len(), rows.len());
         if let Some((name, ports)) = provider {

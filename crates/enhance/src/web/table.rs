@@ -35,17 +35,63 @@ fn on_filter(ev: Event) {
 }
 
 fn on_sort(ev: Event) {
-    let Some(column) = closest(&ev, "button.sort")
-        .and_then(|b| b.get_attribute("data-column"))
-        .and_then(|c| c.parse::<usize>().ok())
-    else {
-        return;
-    };
-    SORT.with(|sort| {
-        let (c, ascending) = sort.get();
-        sort.set((column, if c == column { !ascending } else { true }));
-    });
-    update();
+    if SORT.with(|sort| toggle_sort(&ev, sort)).is_some() {
+        update();
+    }
+}
+
+/// After a click on a column's sort button: sorts by that column, ascending
+/// first, the other way on a second click. Returns the column, or `None`
+/// when the click was not on a sort button.
+pub(crate) fn toggle_sort(ev: &Event, sort: &Cell<(usize, bool)>) -> Option<usize> {
+    let column = closest(ev, "button.sort")?
+        .get_attribute("data-column")?
+        .parse::<usize>()
+        .ok()?;
+    let (c, ascending) = sort.get();
+    sort.set((column, if c == column { !ascending } else { true }));
+    Some(column)
+}
+
+/// The `<tbody>` of the table inside `root` and its rows, in DOM order.
+pub(crate) fn body_rows(root: &Element) -> Option<(Element, Vec<Element>)> {
+    let body = root.query_selector("tbody").ok().flatten()?;
+    let list = body.query_selector_all("tr").ok()?;
+    let rows = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect();
+    Some((body, rows))
+}
+
+/// Shows the rows `shown` in that order and hides the others; marks the
+/// sorted column's header with `aria-sort`.
+pub(crate) fn show(
+    root: &Element,
+    body: &Element,
+    rows: &[Element],
+    shown: &[usize],
+    sort: (usize, bool),
+) {
+    for row in rows {
+        let _ = row.set_attribute("hidden", "");
+    }
+    for &i in shown {
+        let _ = rows[i].remove_attribute("hidden");
+        let _ = body.append_child(&rows[i]);
+    }
+    let (column, ascending) = sort;
+    if let Ok(headers) = root.query_selector_all("thead th") {
+        for i in 0..headers.length() {
+            if let Some(th) = headers.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                let state = match (i as usize == column, ascending) {
+                    (false, _) => "none",
+                    (true, true) => "ascending",
+                    (true, false) => "descending",
+                };
+                let _ = th.set_attribute("aria-sort", state);
+            }
+        }
+    }
 }
 
 /// The value of the form control with `id`.
@@ -70,19 +116,13 @@ fn update() {
         policy: value("filter-policy"),
         unblock: value("filter-unblock"),
     };
-    let (column, ascending) = SORT.with(Cell::get);
+    let sort = SORT.with(Cell::get);
     let Some(root) = element(PROVIDERS_TABLE) else {
         return;
     };
-    let Some(body) = root.query_selector("tbody").ok().flatten() else {
+    let Some((body, rows)) = body_rows(&root) else {
         return;
     };
-    let Ok(list) = body.query_selector_all("tr") else {
-        return;
-    };
-    let rows: Vec<Element> = (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
-        .collect();
     let attr = |el: &Element, name: &str| el.get_attribute(name).unwrap_or_default();
     let keys: Vec<RowKeys> = rows
         .iter()
@@ -94,26 +134,8 @@ fn update() {
             sort: attr(el, "data-sort"),
         })
         .collect();
-    let shown = arrange(&keys, &filter, column, ascending);
-    for row in &rows {
-        let _ = row.set_attribute("hidden", "");
-    }
-    for &i in &shown {
-        let _ = rows[i].remove_attribute("hidden");
-        let _ = body.append_child(&rows[i]);
-    }
-    if let Ok(headers) = root.query_selector_all("thead th") {
-        for i in 0..headers.length() {
-            if let Some(th) = headers.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                let state = match (i as usize == column, ascending) {
-                    (false, _) => "none",
-                    (true, true) => "ascending",
-                    (true, false) => "descending",
-                };
-                let _ = th.set_attribute("aria-sort", state);
-            }
-        }
-    }
+    let shown = arrange(&keys, &filter, sort.0, sort.1);
+    show(&root, &body, &rows, &shown, sort);
     if let Some(count) = element(PROVIDERS_COUNT) {
         count.set_text_content(Some(&format!(
             "Showing {} of {} providers",
