@@ -165,7 +165,7 @@ describe('indexes', () => {
     await toc.getByRole('link', { name: last.question }).click();
     await page.waitForURL(env.url + `faq#${last.id}`);
     for (const e of entries) {
-      const link = page.locator(`#${e.id} a.permalink`);
+      const link = page.locator(`[id="${e.id}"] a.permalink`);
       assert.equal(await link.getAttribute('href'), `#${e.id}`);
       assert.ok(await link.isVisible(), e.id);
     }
