@@ -5,6 +5,7 @@
 // writes each report to target/lighthouse/, and fails below the thresholds.
 //
 //   node scripts/lighthouse.mjs [dist] [base]
+//   PORT25_LIGHTHOUSE_PAGES=relays,faq node scripts/lighthouse.mjs   (only these pages)
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -12,7 +13,8 @@ import { serve } from './serve.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const base = process.argv[3] ?? '/port25/';
-const PAGES = ['', 'providers', 'providers/hetzner-cloud', 'glossary', 'diagnose', 'generator', 'tester'];
+const PAGES = process.env.PORT25_LIGHTHOUSE_PAGES?.split(',') ??
+  ['', 'providers', 'providers/hetzner-cloud', 'relays', 'glossary', 'diagnose', 'generator', 'tester'];
 /** The thresholds: scores are 0-100. */
 const MIN = { performance: 98, accessibility: 100, 'best-practices': 100, seo: 100 };
 const MAX_CLS = 0.02;
