@@ -28,7 +28,7 @@
 # checks cover it.
 
 # Every group, in the order the test command needs them.
-PORT25_PACKAGE_GROUPS=(rust-web node browser checks mta mta-unpacked mta-libs relay-e2e)
+PORT25_PACKAGE_GROUPS=(rust-web node browser checks mta mta-unpacked mta-libs relay-e2e spreadsheet)
 
 port25_distro() {
   local file="${PORT25_OS_RELEASE:-/etc/os-release}" id="" like=""
@@ -99,6 +99,10 @@ port25_packages() {
     # the test CA, aiosmtpd's venv, unshare.
     relay-e2e:debian | relay-e2e:ubuntu)
       names=(libsasl2-modules openssl python3-venv util-linux) ;;
+
+    # Installed by scripts/test-csv-spreadsheet.sh: LibreOffice Calc without
+    # its GUI, to read the CSV downloads with a real spreadsheet parser.
+    spreadsheet:debian | spreadsheet:ubuntu) names=(libreoffice-calc-nogui python3) ;;
 
     *) ;; # another distribution: its own package manager, by hand
   esac

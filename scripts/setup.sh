@@ -194,6 +194,7 @@ dry_run_report() {
       checks) when="always" ;;
       mta | mta-unpacked | mta-libs) when="later, by scripts/validate-relay-configs.sh" ;;
       relay-e2e) when="later, by scripts/e2e-relay.sh" ;;
+      spreadsheet) when="later, by scripts/test-csv-spreadsheet.sh" ;;
       *) when="see scripts/packages.sh" ;;
     esac
     names="$(port25_packages "$group" | tr '\n' ' ')"

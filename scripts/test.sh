@@ -64,9 +64,11 @@ if [ "${results[-1]}" = ok ]; then
     PORT25_PROBE_BIN="$CARGO_TARGET_DIR/debug/port25-probe" \
     node --test --test-concurrency=1 e2e/
   step "Lighthouse (mobile, gzip-served)" node scripts/lighthouse.mjs dist "$E2E_BASE"
+  step "CSV downloads read back by LibreOffice Calc" bash scripts/test-csv-spreadsheet.sh dist
 else
   skip "e2e (Chromium)" "the build failed"
   skip "Lighthouse (mobile, gzip-served)" "the build failed"
+  skip "CSV downloads read back by LibreOffice Calc" "the build failed"
 fi
 
 echo
