@@ -41,7 +41,9 @@
 # picked at random from 20000-59999. Needs the packages of the "dns" group
 # (scripts/packages.sh): nsd, unbound, bind9-utils, bind9-dnsutils. Runs as
 # any user; both daemons write only under DIR. stop kills both by their pid
-# files and is safe to repeat.
+# files and is safe to repeat. With PORT25_DNS_FIXTURE_OWNER=PID the fixture
+# also stops by itself once process PID is gone (a test binary that cannot
+# run a clean-up at exit, or one that crashed).
 set -euo pipefail
 
 die() {
@@ -61,6 +63,12 @@ shift 2
 
 stop_fixture() {
   local pidfile pid
+  if [ -s "$dir/watch.pid" ]; then
+    pid="$(cat "$dir/watch.pid")"
+    # The watcher runs this very stop when its owner exits.
+    [ "$pid" = "$$" ] || kill "$pid" 2>/dev/null || true
+    rm -f "$dir/watch.pid"
+  fi
   for pidfile in "$dir/unbound.pid" "$dir/nsd.pid"; do
     [ -s "$pidfile" ] || continue
     pid="$(cat "$pidfile")"
@@ -306,6 +314,16 @@ nsd -c "$dir/nsd.conf" || die "nsd did not start (see $dir/nsd.log)"
 wait_port "$auth_port" "$dir/nsd.log"
 unbound -c "$dir/unbound.conf" || die "unbound did not start (see $dir/unbound.log)"
 wait_port "$resolver_port" "$dir/unbound.log"
+
+if [ -n "${PORT25_DNS_FIXTURE_OWNER:-}" ]; then
+  # A watcher, detached from the caller's pipes, that stops the fixture
+  # once the owner is gone.
+  owner=$PORT25_DNS_FIXTURE_OWNER
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  nohup bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec bash "$2" stop "$3"' \
+    dns-fixture-watch "$owner" "$0" "$dir" </dev/null >/dev/null 2>&1 &
+  echo $! >"$dir/watch.pid"
+fi
 
 cat >"$dir/fixture.env" <<ENV
 PORT25_DNS_AUTH=127.0.0.1:$auth_port

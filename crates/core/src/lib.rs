@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod content;
 pub mod diagnose;
 pub mod kb;
+pub mod mailsec;
 pub mod markdown;
 pub mod probe_types;
 pub mod relay_config;

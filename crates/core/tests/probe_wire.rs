@@ -313,6 +313,7 @@ fn reports() -> Vec<ProbeReport> {
             results: address_results(),
             ehlo_name: "probe.example.net".into(),
             ms: 1234,
+            checks: None,
         },
         ProbeReport {
             target: "null.example".into(),
@@ -322,6 +323,7 @@ fn reports() -> Vec<ProbeReport> {
             results: vec![],
             ehlo_name: "probe.example.net".into(),
             ms: 3,
+            checks: None,
         },
     ]
 }
