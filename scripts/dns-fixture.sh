@@ -12,7 +12,7 @@
 #   PORT25_DNS_RESOLVER=127.0.0.1:PORT     Unbound, recursive + validating (sets AD)
 #   PORT25_DNS_TRUST_ANCHOR=DIR/anchor.key the trust anchor's DNSKEYs
 #
-# ZONE is the zone's name without the trailing dot (port25.test,
+# ZONE is the zone's name without the trailing dot (port25.example,
 # 0.0.127.in-addr.arpa), MODE one of
 #   signed    signed with a new KSK and ZSK (ECDSA P-256, NSEC)
 #   unsigned  served as written
@@ -29,13 +29,16 @@
 #
 # Adding records for a test: write them into the zone file you pass, e.g.
 #   @                   TXT  "v=spf1 ip4:127.0.0.2 -all"
-#   _dmarc              TXT  "v=DMARC1; p=reject; rua=mailto:d@port25.test"
+#   _dmarc              TXT  "v=DMARC1; p=reject; rua=mailto:d@port25.example"
 #   sel._domainkey      TXT  "v=DKIM1; k=ed25519; p=BASE64"
 #   mx                  A    127.0.0.2
 #   _25._tcp.mx         TLSA 3 1 1 HEX
 # and reverse DNS for 127.0.0.x as its own (unsigned) zone:
-#   0.0.127.in-addr.arpa=unsigned:ptr.zone   with   2  PTR  mx.port25.test.
-# Long TXT values are split into quoted strings of at most 255 bytes.
+#   0.0.127.in-addr.arpa=unsigned:ptr.zone   with   2  PTR  mx.port25.example.
+# Long TXT values are split into quoted strings of at most 255 bytes. Use
+# names under .example (RFC 2606): the probe's guard refuses .test,
+# .invalid, .local and the like as targets, and Unbound answers some of
+# them itself.
 #
 # Ports: PORT25_DNS_AUTH_PORT and PORT25_DNS_RESOLVER_PORT, else free ports
 # picked at random from 20000-59999. Needs the packages of the "dns" group
