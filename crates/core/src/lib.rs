@@ -11,6 +11,7 @@
 //! them. What this crate is not: a renderer, an HTTP client or an SMTP client.
 
 pub mod calendar;
+pub mod checks_view;
 pub mod content;
 pub mod diagnose;
 pub mod kb;
