@@ -164,10 +164,18 @@ impl ProbeOptions {
         let client = match self.dns_resolver {
             Some(server) => Some(DnsClient::new(server, self.dnssec_trust_ad)),
             None if self.no_mail_checks => None,
-            None => Some(
-                DnsClient::from_resolv_conf(self.dnssec_trust_ad)
-                    .context("reading the resolver from /etc/resolv.conf")?,
-            ),
+            // Without a resolver to ask, the probe still runs, without
+            // the mail-security checks.
+            None => match DnsClient::from_resolv_conf(self.dnssec_trust_ad) {
+                Ok(client) => Some(client),
+                Err(error) => {
+                    tracing::warn!(
+                        "no resolver for the mail-security checks ({error}); \
+                         they are left out (set --dns-resolver)"
+                    );
+                    None
+                }
+            },
         };
         let mut prober = match (&client, self.dns_resolver) {
             (Some(client), Some(_)) => Prober::new(Arc::new(client.clone())),
