@@ -344,7 +344,7 @@ fn mail_checks() -> checks::MailChecks {
     use checks::*;
     MailChecks {
         outcome: CheckOutcome::Fail,
-        summary: "Fail: 2 passed, 2 warnings, 1 failed, 1 could not be tested, 0 not used".into(),
+        summary: "2 passed, 2 warnings, 1 failed, 1 could not be tested, 0 not used".into(),
         dnssec_validation: true,
         mta_sts: MtaStsCheck {
             outcome: CheckOutcome::Pass,

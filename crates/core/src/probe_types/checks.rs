@@ -159,8 +159,8 @@ impl DnssecState {
     pub fn words(self) -> &'static str {
         match self {
             DnssecState::Secure => "DNSSEC-authenticated",
-            DnssecState::Insecure => "not signed (DNSSEC insecure)",
-            DnssecState::Bogus => "DNSSEC bogus (signatures fail)",
+            DnssecState::Insecure => "not DNSSEC-signed",
+            DnssecState::Bogus => "DNSSEC bogus: the signatures fail",
             DnssecState::Unchecked => "DNSSEC not checked",
         }
     }
@@ -172,7 +172,8 @@ impl DnssecState {
 pub struct MailChecks {
     /// Every section combined by the verdict rule (module docs).
     pub outcome: CheckOutcome,
-    /// One line: the outcome and the count of each kind.
+    /// One line: how many sections passed, warned, failed, could not be
+    /// tested and are not used.
     pub summary: String,
     /// Whether the probe's resolver validates DNSSEC and the probe trusts
     /// its AD bit; without it every DNSSEC-dependent check could not test.
