@@ -35,6 +35,7 @@ use tokio::net::TcpListener;
 /// The test CA and the keys of every server, made once per run.
 struct Pki {
     ca: CertificateDer<'static>,
+    ca_pem: String,
     /// Per name: the chain (leaf, CA) and the leaf's key.
     leaves: HashMap<String, (Vec<CertificateDer<'static>>, Vec<u8>)>,
 }
@@ -108,6 +109,7 @@ fn pki() -> &'static Pki {
         }
         Pki {
             ca: ca.der().clone(),
+            ca_pem: ca.pem(),
             leaves,
         }
     })
@@ -123,9 +125,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The running DNS fixture: its resolver's address.
+/// The running DNS fixture: its resolver's address and a directory for
+/// the test's own files.
 struct Fixture {
     resolver: SocketAddr,
+    dir: PathBuf,
 }
 
 fn repo_root() -> PathBuf {
@@ -275,7 +279,7 @@ fn fixture() -> &'static Fixture {
             .expect("fixture.env names the resolver")
             .parse()
             .unwrap();
-        Fixture { resolver }
+        Fixture { resolver, dir }
     })
 }
 
@@ -722,4 +726,95 @@ async fn mta_sts_policy_host_on_a_private_address_is_refused_by_the_guard() {
     assert_eq!(sts.outcome, CheckOutcome::CouldNotTest, "{}", sts.summary);
     assert!(sts.summary.contains("10.0.0.25"), "{}", sts.summary);
     assert!(sts.summary.contains("does not contact"), "{}", sts.summary);
+}
+
+/// Runs `port25-probe check DOMAIN` against the fixture (JSON or text);
+/// its MX has no SMTP server on port 25, so the session is refused, and the
+/// DNS and HTTPS checks still run. Returns stdout and the wall time.
+async fn cli(domain: &str, extra: &[&str]) -> (String, Duration) {
+    let fixture = fixture();
+    let ca = fixture.dir.join("ca.pem");
+    std::fs::write(&ca, &pki().ca_pem).unwrap();
+    let policy_port = policy_server().await;
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_port25-probe"));
+    command
+        .args(["check", domain, "--allow-loopback", "--dnssec-trust-ad"])
+        .arg("--dns-resolver")
+        .arg(fixture.resolver.to_string())
+        .arg("--extra-roots")
+        .arg(&ca)
+        .arg("--mta-sts-port")
+        .arg(policy_port.to_string())
+        .args(extra)
+        .env_remove("RUST_LOG");
+    let started = Instant::now();
+    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .expect("check finished within 60 s")
+        .unwrap();
+    let took = started.elapsed();
+    // 1: the one address refused the connection (a server failure).
+    assert!(
+        matches!(output.status.code(), Some(1 | 3)),
+        "{:?}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (String::from_utf8(output.stdout).unwrap(), took)
+}
+
+#[tokio::test]
+async fn the_check_command_prints_the_sections_and_their_json() {
+    let (text, with_checks) = cli("sts-enforce.port25.example", &[]).await;
+    assert!(
+        text.contains("Mail security (DANE, MTA-STS, TLS-RPT, reverse DNS;"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  MTA-STS [PASS] MTA-STS policy in enforce mode"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    policy: mode enforce, max_age 86400, mx mx.sts.port25.example"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  TLS-RPT [WARNING] No TLS-RPT record"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  mx.sts.port25.example\n    DANE [NOT USED] No DANE"),
+        "{text}"
+    );
+    assert!(text.contains("    reverse DNS 127.0.1.5 [PASS]"), "{text}");
+    let (json, _) = cli("sts-enforce.port25.example", &["--json"]).await;
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let checks = &report["checks"];
+    assert_eq!(checks["mta_sts"]["outcome"], "pass");
+    assert_eq!(checks["mta_sts"]["policy"]["mode"], "enforce");
+    assert_eq!(checks["tls_rpt"]["outcome"], "warn");
+    assert_eq!(checks["exchanges"][0]["dane"]["dnssec"], "secure");
+    assert_eq!(checks["exchanges"][0]["dane"]["authenticated"], true);
+    let (without, _) = cli("sts-enforce.port25.example", &["--no-mail-checks"]).await;
+    assert!(!without.contains("Mail security"), "{without}");
+    // What the checks add to a whole `check` run: medians of five each.
+    let mut with = vec![with_checks];
+    let mut without = Vec::new();
+    for _ in 0..5 {
+        with.push(cli("sts-enforce.port25.example", &[]).await.1);
+        without.push(
+            cli("sts-enforce.port25.example", &["--no-mail-checks"])
+                .await
+                .1,
+        );
+    }
+    with.sort();
+    without.sort();
+    println!(
+        "port25-probe check sts-enforce.port25.example (median of {} and {}): {} ms with the checks, {} ms without",
+        with.len(),
+        without.len(),
+        with[with.len() / 2].as_millis(),
+        without[without.len() / 2].as_millis()
+    );
 }
