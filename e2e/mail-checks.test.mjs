@@ -8,32 +8,20 @@
 // its mail server, with badges and glossary links.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE, hydrated, openPage, start } from './harness.mjs';
 import { startPostfix } from './postfix.mjs';
-
-const PROBE_BIN =
-  process.env.PORT25_PROBE_BIN ??
-  `${process.env.CARGO_TARGET_DIR ?? `${homedir()}/.cache/port25/target`}/debug/port25-probe`;
+import { freePort, startProbe } from './probe.mjs';
 
 const DOMAIN = 'checks.port25.example';
 const MX = `mx.${DOMAIN}`;
 const MX_ADDRESS = '127.0.14.1';
 const POLICY_ADDRESS = '127.0.14.2';
-
-const freePort = (host = '127.0.0.1') =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, host, () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 /** SHA-256 of a PEM certificate's public key (a "3 1 1" TLSA record's data). */
 function spkiSha256(pemPath) {
@@ -72,34 +60,6 @@ function startDns(zones) {
   return { resolver, stop };
 }
 
-async function startProbe({ origin, ca, resolver, mtaStsPort }) {
-  if (!existsSync(PROBE_BIN)) throw new Error(`no probe binary at ${PROBE_BIN} (cargo build -p port25-probe)`);
-  const port = await freePort();
-  const child = spawn(PROBE_BIN, [
-    'serve', '--listen', `127.0.0.1:${port}`, '--allow-loopback', '--cors-origin', origin,
-    '--extra-roots', ca, '--cache-ttl', '0', '--ehlo-name', 'probe.port25.example',
-    '--dns-resolver', resolver, '--dnssec-trust-ad', '--mta-sts-port', String(mtaStsPort),
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 15_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`the probe did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
-  return { url, stop };
-}
-
 let env;
 let postfix;
 let dns;
@@ -129,7 +89,12 @@ before(async () => {
     ].join('\n')],
     '14.0.127.in-addr.arpa': ['unsigned', `1 PTR ${MX}.\n`],
   });
-  probe = await startProbe({ origin: new URL(env.url).origin, ca: postfix.ca, resolver: dns.resolver, mtaStsPort });
+  probe = await startProbe({
+    origin: new URL(env.url).origin,
+    ca: postfix.ca,
+    args: ['--ehlo-name', 'probe.port25.example', '--dns-resolver', dns.resolver, '--dnssec-trust-ad',
+      '--mta-sts-port', String(mtaStsPort)],
+  });
 });
 after(async () => {
   await probe?.stop();

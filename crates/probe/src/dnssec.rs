@@ -24,7 +24,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::timeout;
 
-use crate::dns::{BoxFuture, DnsError, MxRecord, Resolve};
+use crate::dns::{mx_record, BoxFuture, DnsError, MxRecord, Resolve};
 
 /// The EDNS payload size asked for (the DNS flag day 2020 value).
 const EDNS_PAYLOAD: u16 = 1232;
@@ -296,14 +296,7 @@ impl Resolve for DnsClient {
                 .records
                 .iter()
                 .filter_map(|r| match r {
-                    RData::MX(mx) => Some(MxRecord {
-                        preference: mx.preference,
-                        exchange: mx
-                            .exchange
-                            .to_ascii()
-                            .trim_end_matches('.')
-                            .to_ascii_lowercase(),
-                    }),
+                    RData::MX(mx) => Some(mx_record(mx)),
                     _ => None,
                 })
                 .collect();
