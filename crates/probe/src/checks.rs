@@ -623,6 +623,9 @@ fn tls_rpt(found: Result<(Vec<String>, DnssecState), String>, expected: bool) ->
 
 // ---- Reverse DNS ----
 
+/// The most PTR names of one address that are looked up forward.
+const MAX_PTR_NAMES: usize = 4;
+
 async fn reverse_dns(config: &ChecksConfig, result: &AddressResult) -> ReverseDnsCheck {
     let address = result.address;
     let greeting_name = result
@@ -668,7 +671,9 @@ async fn reverse_dns(config: &ChecksConfig, result: &AddressResult) -> ReverseDn
         return check;
     }
     let mut confirmed = Vec::new();
-    for name in &check.names {
+    // At most a few names are followed: an address has one PTR as a rule,
+    // and a long list would cost a lookup each.
+    for name in check.names.iter().take(MAX_PTR_NAMES) {
         if let Ok((addresses, _, _)) = config.dns.addresses_with_state(name).await {
             if addresses.iter().any(|a| same_address(*a, address)) {
                 confirmed.push(name.clone());

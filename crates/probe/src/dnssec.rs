@@ -120,19 +120,20 @@ impl DnsClient {
         query.metadata.recursion_desired = true;
         query.metadata.authentic_data = true;
         query.metadata.checking_disabled = checking_disabled;
-        query.add_query(Query::query(name.clone(), rtype));
+        let question = Query::query(name.clone(), rtype);
+        query.add_query(question.clone());
         let mut edns = Edns::new();
         edns.set_dnssec_ok(true);
         edns.set_max_payload(EDNS_PAYLOAD);
         query.set_edns(edns);
         let wire = query.to_vec().map_err(|e| e.to_string())?;
-        let response = timeout(self.timeout, self.udp(&wire, id))
+        let response = timeout(self.timeout, self.udp(&wire, id, &question))
             .await
             .map_err(|_| format!("no answer from {} within {:?}", self.server, self.timeout))??;
         if !response.metadata.truncation {
             return Ok(response);
         }
-        timeout(self.timeout, self.tcp(&wire, id))
+        timeout(self.timeout, self.tcp(&wire, id, &question))
             .await
             .map_err(|_| {
                 format!(
@@ -142,7 +143,7 @@ impl DnsClient {
             })?
     }
 
-    async fn udp(&self, wire: &[u8], id: u16) -> Result<Message, String> {
+    async fn udp(&self, wire: &[u8], id: u16, question: &Query) -> Result<Message, String> {
         let local: SocketAddr = if self.server.is_ipv4() {
             "0.0.0.0:0".parse().expect("literal")
         } else {
@@ -160,16 +161,14 @@ impl DnsClient {
             // A datagram with another id is not ours (spoofing or a late
             // answer): keep waiting within the timeout.
             if let Ok(message) = Message::from_vec(&buf[..n]) {
-                if message.metadata.id == id
-                    && message.metadata.message_type == MessageType::Response
-                {
+                if answers(&message, id, question) {
                     return Ok(message);
                 }
             }
         }
     }
 
-    async fn tcp(&self, wire: &[u8], id: u16) -> Result<Message, String> {
+    async fn tcp(&self, wire: &[u8], id: u16, question: &Query) -> Result<Message, String> {
         let mut stream = TcpStream::connect(self.server)
             .await
             .map_err(|e| e.to_string())?;
@@ -188,8 +187,8 @@ impl DnsClient {
             .await
             .map_err(|e| e.to_string())?;
         let message = Message::from_vec(&buf).map_err(|e| e.to_string())?;
-        if message.metadata.id != id {
-            return Err("the TCP answer has another id".into());
+        if !answers(&message, id, question) {
+            return Err("the TCP answer is not for this question".into());
         }
         Ok(message)
     }
@@ -241,6 +240,16 @@ impl DnsClient {
         }
         Ok((out, weakest(&states), exists))
     }
+}
+
+/// Whether `message` is the response to query `id` asking `question`
+/// (hickory compares names without case, as RFC 4343 says).
+fn answers(message: &Message, id: u16, question: &Query) -> bool {
+    message.metadata.id == id
+        && message.metadata.message_type == MessageType::Response
+        && message.queries.len() == 1
+        && message.queries[0].query_type() == question.query_type()
+        && message.queries[0].name() == question.name()
 }
 
 /// The weakest of several DNSSEC states: bogus, unchecked, insecure, secure.

@@ -37,6 +37,10 @@ use dns::{lookup_mx, resolve_exchange, LookupError, Resolve};
 use guard::{parse_target, Guard, Rejection, Target, TargetError};
 use session::{probe_address_with_chain, SessionConfig};
 
+/// The longest the mail-security checks may add to a probe; each DNS
+/// question has its own shorter timeout, and the policy fetch its deadline.
+pub const CHECKS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The most addresses one probe connects to, across all exchanges.
 pub const DEFAULT_MAX_ADDRESSES: usize = 8;
 
@@ -225,7 +229,18 @@ impl Prober {
                     && !answer.null_mx
                     && answer.domain.parse::<std::net::IpAddr>().is_err() =>
             {
-                Some(checks::run(config, &answer, &probed).await)
+                match tokio::time::timeout(CHECKS_DEADLINE, checks::run(config, &answer, &probed))
+                    .await
+                {
+                    Ok(checks) => Some(checks),
+                    Err(_) => {
+                        notes.push(format!(
+                            "The mail-security checks took longer than {} s and are left out.",
+                            CHECKS_DEADLINE.as_secs()
+                        ));
+                        None
+                    }
+                }
             }
             _ => None,
         };
