@@ -374,6 +374,63 @@ mod tests {
         assert!(v6.ends_with("8.b.d.0.1.0.0.2.ip6.arpa"), "{v6}");
     }
 
+    /// A scripted resolver on 127.0.0.1: over UDP it first sends a reply
+    /// with another id and one for another question (both with a wrong
+    /// address), then the real answer truncated; over TCP the full answer
+    /// with the AD bit.
+    #[tokio::test]
+    async fn answers_must_match_the_question_and_truncation_moves_to_tcp() {
+        use hickory_proto::rr::rdata::A;
+        use hickory_proto::rr::Record;
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let server = udp.local_addr().unwrap();
+        let tcp = tokio::net::TcpListener::bind(server).await.unwrap();
+        let reply = |id: u16, name: &str, truncated: bool, last: u8| {
+            let mut m = Message::new(id, MessageType::Response, OpCode::Query);
+            m.metadata.recursion_available = true;
+            m.metadata.authentic_data = !truncated;
+            m.metadata.truncation = truncated;
+            let name = Name::from_ascii(name).unwrap();
+            m.add_query(Query::query(name.clone(), RecordType::A));
+            if !truncated {
+                m.add_answer(Record::from_rdata(
+                    name,
+                    60,
+                    RData::A(A::new(192, 0, 2, last)),
+                ));
+            }
+            m.to_vec().unwrap()
+        };
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 4096];
+            let (n, peer) = udp.recv_from(&mut buf).await.unwrap();
+            let id = Message::from_vec(&buf[..n]).unwrap().metadata.id;
+            let spoofed = reply(id.wrapping_add(1), "mx.example.com.", false, 66);
+            udp.send_to(&spoofed, peer).await.unwrap();
+            let other = reply(id, "evil.example.com.", false, 66);
+            udp.send_to(&other, peer).await.unwrap();
+            let truncated = reply(id, "MX.example.com.", true, 66);
+            udp.send_to(&truncated, peer).await.unwrap();
+            let (mut stream, _) = tcp.accept().await.unwrap();
+            let mut len = [0u8; 2];
+            stream.read_exact(&mut len).await.unwrap();
+            let mut q = vec![0u8; usize::from(u16::from_be_bytes(len))];
+            stream.read_exact(&mut q).await.unwrap();
+            let id = Message::from_vec(&q).unwrap().metadata.id;
+            let full = reply(id, "mx.example.com.", false, 7);
+            let mut framed = u16::try_from(full.len()).unwrap().to_be_bytes().to_vec();
+            framed.extend_from_slice(&full);
+            stream.write_all(&framed).await.unwrap();
+        });
+        let client = DnsClient::new(server, true);
+        let answer = client
+            .lookup("mx.example.com", RecordType::A)
+            .await
+            .unwrap();
+        assert_eq!(answer.dnssec, DnssecState::Secure);
+        assert_eq!(answer.records, [RData::A(A::new(192, 0, 2, 7))]);
+    }
+
     #[test]
     fn the_weakest_state_wins() {
         use DnssecState::*;
