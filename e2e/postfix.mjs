@@ -33,8 +33,8 @@ const listening = (host, port) =>
     s.on('error', () => resolve(false));
   });
 
-/** Starts Postfix on `address`:2525 and resolves to { ca, stop(), log() }. */
-export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25.test' } = {}) {
+/** Starts Postfix on `address`:`port` (2525 unless told) and resolves to { ca, dir, stop(), log() }. */
+export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25.test', port = 2525 } = {}) {
   if (!existsSync('/usr/sbin/postfix')) throw new Error('Postfix is not installed (scripts/validate-relay-configs.sh --install-only installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'port25-e2e-postfix-'));
   const { ca, chain } = certificates(dir, name, address);
@@ -70,7 +70,7 @@ export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25
     if (service && f[4] === 'y') { f[4] = 'n'; return [f.join(' ')]; }
     return [line];
   });
-  master.push(`${address}:2525 inet n - n - - smtpd`);
+  master.push(`${address}:${port} inet n - n - - smtpd`);
   writeFileSync(join(dir, 'master.cf'), master.join('\n') + '\n');
   const log = () => { try { return readFileSync(join(dir, 'maillog'), 'utf8'); } catch { return ''; } };
   const stop = () => {
@@ -80,13 +80,13 @@ export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25
   try {
     run('/usr/sbin/postfix', ['-c', dir, 'start']);
     const until = Date.now() + 10_000;
-    while (!(await listening(address, 2525))) {
-      if (Date.now() > until) throw new Error(`Postfix never listened on ${address}:2525\n${log()}`);
+    while (!(await listening(address, port))) {
+      if (Date.now() > until) throw new Error(`Postfix never listened on ${address}:${port}\n${log()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (err) {
     stop();
     throw err;
   }
-  return { address, name, ca, stop, log };
+  return { address, name, ca, dir, stop, log };
 }

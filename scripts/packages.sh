@@ -20,7 +20,6 @@
 # planned ones (redis-server, knot and nsd exist under those names on
 # Debian 12; check Ubuntu 24.04's names when adding them):
 #   - redis-server: add a "redis" group.
-#   - a DNS server, knot or nsd: add a "dns" group.
 #   - more MTA tools: "mta" (installed) or "mta-unpacked" (downloaded and
 #     unpacked, for MTAs that conflict with Postfix), their libraries in
 #     "mta-libs".
@@ -28,7 +27,7 @@
 # checks cover it.
 
 # Every group, in the order the test command needs them.
-PORT25_PACKAGE_GROUPS=(rust-web node browser checks mta mta-unpacked mta-libs relay-e2e spreadsheet)
+PORT25_PACKAGE_GROUPS=(rust-web node browser checks dns mta mta-unpacked mta-libs relay-e2e spreadsheet)
 
 port25_distro() {
   local file="${PORT25_OS_RELEASE:-/etc/os-release}" id="" like=""
@@ -79,6 +78,12 @@ port25_packages() {
 
     # The static checks' shell linter (scripts/static-checks.sh).
     checks:debian | checks:ubuntu) names=(shellcheck) ;;
+
+    # The DNS fixture (scripts/dns-fixture.sh), installed by setup.sh: NSD
+    # serves the test zones, Unbound validates them (DNSSEC), BIND's tools
+    # make the keys and sign (dnssec-keygen, dnssec-signzone) and query
+    # (dig). Same names on Debian 12 and Ubuntu 24.04.
+    dns:debian | dns:ubuntu) names=(nsd unbound bind9-utils bind9-dnsutils) ;;
 
     # Installed by scripts/validate-relay-configs.sh.
     mta:debian | mta:ubuntu) names=(postfix msmtp) ;;

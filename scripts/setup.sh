@@ -191,7 +191,7 @@ dry_run_report() {
       rust-web) when="only when rustup cannot add the wasm32 target" ;;
       node) when="only when npm is missing" ;;
       browser) when="only when no browser is found" ;;
-      checks) when="always" ;;
+      checks | dns) when="always" ;;
       mta | mta-unpacked | mta-libs) when="later, by scripts/validate-relay-configs.sh" ;;
       relay-e2e) when="later, by scripts/e2e-relay.sh" ;;
       spreadsheet) when="later, by scripts/test-csv-spreadsheet.sh" ;;
@@ -215,7 +215,7 @@ dry_run_report() {
   # On the machine itself (not a fake os-release): what apt-get would install
   # now, rust-web aside (that depends on whether rustup can download).
   if [ -z "${PORT25_OS_RELEASE:-}" ] && command -v dpkg >/dev/null 2>&1; then
-    local wanted=(checks) all=() group_names=() missing
+    local wanted=(checks dns) all=() group_names=() missing
     command -v npm >/dev/null 2>&1 || wanted+=(node)
     [ "$distro" != debian ] || find_browser >/dev/null || wanted+=(browser)
     for group in "${wanted[@]}"; do
@@ -238,4 +238,5 @@ setup_tools
 setup_node
 setup_browser
 apt_install checks
+apt_install dns # the DNS fixture of the probe's tests (scripts/dns-fixture.sh)
 log "set-up complete in $((SECONDS - started)) s (toolchain: ${RUSTUP_TOOLCHAIN:-rustup default})"

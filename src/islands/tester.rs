@@ -19,6 +19,7 @@ use port25_core::{
     tester::{normalize_probe_url, Progress, DEFAULT_PROBE_URL},
 };
 
+mod checks;
 mod report;
 #[cfg(target_arch = "wasm32")]
 mod run;

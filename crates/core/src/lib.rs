@@ -11,9 +11,11 @@
 //! them. What this crate is not: a renderer, an HTTP client or an SMTP client.
 
 pub mod calendar;
+pub mod checks_view;
 pub mod content;
 pub mod diagnose;
 pub mod kb;
+pub mod mailsec;
 pub mod markdown;
 pub mod probe_types;
 pub mod project;

@@ -16,6 +16,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::{Deserialize, Serialize};
 
+pub mod checks;
 mod decode;
 pub mod read;
 
@@ -471,6 +472,10 @@ pub struct ProbeReport {
     pub ehlo_name: String,
     /// Total time, in milliseconds.
     pub ms: u64,
+    /// DANE, MTA-STS, TLS-RPT and reverse DNS ([`checks`]): MX probes of
+    /// port 25 by a probe with the checks on; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<checks::MailChecks>,
 }
 
 /// A progress event while a probe runs, for streaming to the page.
@@ -823,6 +828,7 @@ mod tests {
             results: vec![sample_result()],
             ehlo_name: "probe.example.net".into(),
             ms: 130,
+            checks: None,
         }
     }
 

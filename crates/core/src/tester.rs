@@ -353,6 +353,7 @@ mod tests {
             results,
             ehlo_name: "probe.example".into(),
             ms: 10,
+            checks: None,
         }
     }
 

@@ -313,6 +313,7 @@ fn reports() -> Vec<ProbeReport> {
             results: address_results(),
             ehlo_name: "probe.example.net".into(),
             ms: 1234,
+            checks: None,
         },
         ProbeReport {
             target: "null.example".into(),
@@ -322,8 +323,117 @@ fn reports() -> Vec<ProbeReport> {
             results: vec![],
             ehlo_name: "probe.example.net".into(),
             ms: 3,
+            checks: None,
+        },
+        ProbeReport {
+            target: "example.com".into(),
+            port: 25,
+            mode: ProbeMode::Mx,
+            mx: answers[0].clone(),
+            results: address_results(),
+            ehlo_name: "probe.example.net".into(),
+            ms: 1290,
+            checks: Some(mail_checks()),
         },
     ]
+}
+
+/// Every section of the mail-security checks, with each outcome and
+/// DNSSEC state somewhere.
+fn mail_checks() -> checks::MailChecks {
+    use checks::*;
+    MailChecks {
+        outcome: CheckOutcome::Fail,
+        summary: "2 passed, 2 warnings, 1 failed, 1 could not be tested, 0 not used".into(),
+        dnssec_validation: true,
+        mta_sts: MtaStsCheck {
+            outcome: CheckOutcome::Pass,
+            summary: "MTA-STS policy in enforce mode, fetched and valid.".into(),
+            authenticated: false,
+            dnssec: DnssecState::Insecure,
+            record: Some("v=STSv1; id=20261129".into()),
+            id: Some("20261129".into()),
+            policy_url: Some("https://mta-sts.example.com/.well-known/mta-sts.txt".into()),
+            policy: Some(MtaStsPolicy {
+                version: "STSv1".into(),
+                mode: MtaStsMode::Enforce,
+                mx: vec!["mx.example.com".into(), "*.example.net".into()],
+                max_age: 604800,
+            }),
+            problems: vec![],
+        },
+        tls_rpt: TlsRptCheck {
+            outcome: CheckOutcome::Warn,
+            summary: "No TLS-RPT record.".into(),
+            authenticated: true,
+            dnssec: DnssecState::Secure,
+            record: None,
+            rua: vec![],
+            problems: vec![],
+        },
+        exchanges: vec![ExchangeChecks {
+            exchange: "mx.example.com".into(),
+            dane: DaneCheck {
+                outcome: CheckOutcome::Fail,
+                summary: "No usable TLSA record matches.".into(),
+                authenticated: true,
+                dnssec: DnssecState::Secure,
+                records: vec![TlsaRecord {
+                    usage: 3,
+                    selector: 1,
+                    matching_type: 1,
+                    data: "ab".repeat(32),
+                    usable: true,
+                }],
+                addresses: vec![
+                    DaneAddress {
+                        address: "192.0.2.25".parse().unwrap(),
+                        outcome: CheckOutcome::Fail,
+                        summary: "No usable TLSA record matches the presented certificate chain."
+                            .into(),
+                        matched: None,
+                    },
+                    DaneAddress {
+                        address: "2001:db8::25".parse().unwrap(),
+                        outcome: CheckOutcome::Pass,
+                        summary: "The server's certificate matches the DANE-EE record (3 1 1)."
+                            .into(),
+                        matched: Some(0),
+                    },
+                ],
+            },
+            mta_sts: MtaStsMatch {
+                outcome: CheckOutcome::Pass,
+                summary: "mx.example.com matches \"mx.example.com\".".into(),
+                pattern: Some("mx.example.com".into()),
+            },
+            reverse_dns: vec![
+                ReverseDnsCheck {
+                    address: "192.0.2.25".parse().unwrap(),
+                    outcome: CheckOutcome::Warn,
+                    summary: "The greeting announces another name.".into(),
+                    authenticated: false,
+                    dnssec: DnssecState::Unchecked,
+                    names: vec!["mx.example.com".into()],
+                    forward_confirmed: true,
+                    greeting_name: Some("mail.example.org".into()),
+                    greeting_matches: Some(false),
+                },
+                ReverseDnsCheck {
+                    address: "2001:db8::25".parse().unwrap(),
+                    outcome: CheckOutcome::CouldNotTest,
+                    summary: "The PTR lookup failed.".into(),
+                    authenticated: false,
+                    dnssec: DnssecState::Bogus,
+                    names: vec![],
+                    forward_confirmed: false,
+                    greeting_name: None,
+                    greeting_matches: None,
+                },
+            ],
+        }],
+        ms: 56,
+    }
 }
 
 fn events() -> Vec<Event> {

@@ -35,6 +35,18 @@ pub struct MxRecord {
     pub exchange: String,
 }
 
+/// An MX record as [`MxRecord`]: the exchange lowercase, without the dot.
+pub(crate) fn mx_record(mx: &hickory_resolver::proto::rr::rdata::MX) -> MxRecord {
+    MxRecord {
+        preference: mx.preference,
+        exchange: mx
+            .exchange
+            .to_ascii()
+            .trim_end_matches('.')
+            .to_ascii_lowercase(),
+    }
+}
+
 /// Why a DNS question got no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DnsError {
@@ -275,14 +287,7 @@ impl Resolve for HickoryResolver {
                 .answers()
                 .iter()
                 .filter_map(|record| match &record.data {
-                    hickory_resolver::proto::rr::RData::MX(mx) => Some(MxRecord {
-                        preference: mx.preference,
-                        exchange: mx
-                            .exchange
-                            .to_ascii()
-                            .trim_end_matches('.')
-                            .to_ascii_lowercase(),
-                    }),
+                    hickory_resolver::proto::rr::RData::MX(mx) => Some(mx_record(mx)),
                     _ => None,
                 })
                 .collect())

@@ -21,10 +21,13 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 pub mod api;
+pub mod checks;
 pub mod dns;
+pub mod dnssec;
 pub mod guard;
 pub mod jobs;
 pub mod limits;
+pub mod policy_fetch;
 pub mod reply;
 pub mod session;
 pub mod text;
@@ -32,7 +35,11 @@ pub mod tls;
 
 use dns::{lookup_mx, resolve_exchange, LookupError, Resolve};
 use guard::{parse_target, Guard, Rejection, Target, TargetError};
-use session::{probe_address, SessionConfig};
+use session::{probe_address_with_chain, SessionConfig};
+
+/// The longest the mail-security checks may add to a probe; each DNS
+/// question has its own shorter timeout, and the policy fetch its deadline.
+pub const CHECKS_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The most addresses one probe connects to, across all exchanges.
 pub const DEFAULT_MAX_ADDRESSES: usize = 8;
@@ -70,6 +77,9 @@ pub struct Prober {
     pub session: SessionConfig,
     /// The most addresses probed per request; [`DEFAULT_MAX_ADDRESSES`].
     pub max_addresses: usize,
+    /// DANE, MTA-STS, TLS-RPT and reverse DNS after MX probes of port 25
+    /// ([`checks`]); `None` leaves them out of the report.
+    pub checks: Option<checks::ChecksConfig>,
 }
 
 impl std::fmt::Debug for Prober {
@@ -78,6 +88,7 @@ impl std::fmt::Debug for Prober {
             .field("guard", &self.guard)
             .field("session", &self.session)
             .field("max_addresses", &self.max_addresses)
+            .field("checks", &self.checks.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -90,6 +101,7 @@ impl Prober {
             guard: Guard::default(),
             session: SessionConfig::default(),
             max_addresses: DEFAULT_MAX_ADDRESSES,
+            checks: None,
         }
     }
 
@@ -201,9 +213,38 @@ impl Prober {
             targets.truncate(self.max_addresses);
         }
         let runs = targets.iter().map(|(exchange, vetted)| {
-            probe_address(&self.session, exchange, *vetted, events.clone())
+            probe_address_with_chain(&self.session, exchange, *vetted, events.clone())
         });
-        let results = futures::future::join_all(runs).await;
+        let probed: Vec<checks::Probed> = futures::future::join_all(runs)
+            .await
+            .into_iter()
+            .map(|(result, chain)| checks::Probed { result, chain })
+            .collect();
+        // The mail-security checks concern mail to a domain: MX mode on
+        // port 25, a name (not an IP literal), and not a Null MX.
+        let mail_checks = match &self.checks {
+            Some(config)
+                if request.mode == ProbeMode::Mx
+                    && request.port == 25
+                    && !answer.null_mx
+                    && answer.domain.parse::<std::net::IpAddr>().is_err() =>
+            {
+                match tokio::time::timeout(CHECKS_DEADLINE, checks::run(config, &answer, &probed))
+                    .await
+                {
+                    Ok(checks) => Some(checks),
+                    Err(_) => {
+                        notes.push(format!(
+                            "The mail-security checks took longer than {} s and are left out.",
+                            CHECKS_DEADLINE.as_secs()
+                        ));
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
+        let results = probed.into_iter().map(|p| p.result).collect();
         let report = ProbeReport {
             target: answer.domain.clone(),
             port: request.port,
@@ -212,6 +253,7 @@ impl Prober {
             results,
             ehlo_name: self.session.ehlo_name.clone(),
             ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            checks: mail_checks,
         };
         if let Some(events) = &events {
             let _ = events.try_send(Event::Done {

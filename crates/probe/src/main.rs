@@ -21,10 +21,13 @@ use port25_probe::api::{
     parse_origin, router, ApiConfig, ApiState, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_CONCURRENT,
     DEFAULT_RATE_BURST, DEFAULT_RATE_PER_MINUTE,
 };
+use port25_probe::checks::ChecksConfig;
 use port25_probe::dns::HickoryResolver;
+use port25_probe::dnssec::DnsClient;
 use port25_probe::guard::Guard;
 use port25_probe::jobs::DEFAULT_MAX_JOBS;
 use port25_probe::limits::parse_proxy;
+use port25_probe::policy_fetch::FetchConfig;
 use port25_probe::{CheckStatus, ProbeError, Prober};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -133,12 +136,53 @@ struct ProbeOptions {
     /// server certificates: for tests and private deployments only.
     #[arg(long, env = "PORT25_PROBE_EXTRA_ROOTS")]
     extra_roots: Option<PathBuf>,
+    /// The recursive resolver (IP:PORT) for every lookup, MX included, and
+    /// the DNSSEC-aware checks; default: the system's resolver for MX
+    /// lookups and the first nameserver of /etc/resolv.conf for the checks.
+    #[arg(long, env = "PORT25_PROBE_DNS_RESOLVER")]
+    dns_resolver: Option<SocketAddr>,
+    /// Trusts the resolver's AD bit as "DNSSEC-authenticated": only for a
+    /// validating resolver on this host or a trusted path. Without it,
+    /// DANE and every DNSSEC finding are "could not test".
+    #[arg(long, env = "PORT25_PROBE_DNSSEC_TRUST_AD")]
+    dnssec_trust_ad: bool,
+    /// Leaves out DANE, MTA-STS, TLS-RPT and reverse DNS.
+    #[arg(long, env = "PORT25_PROBE_NO_MAIL_CHECKS")]
+    no_mail_checks: bool,
+    /// The port MTA-STS policies are fetched from (443): for tests only.
+    #[arg(
+        long,
+        env = "PORT25_PROBE_MTA_STS_PORT",
+        default_value_t = 443,
+        hide = true
+    )]
+    mta_sts_port: u16,
 }
 
 impl ProbeOptions {
     fn prober(&self) -> anyhow::Result<Prober> {
-        let resolver = HickoryResolver::from_system().context("setting up the DNS resolver")?;
-        let mut prober = Prober::new(Arc::new(resolver));
+        let client = match self.dns_resolver {
+            Some(server) => Some(DnsClient::new(server, self.dnssec_trust_ad)),
+            None if self.no_mail_checks => None,
+            // Without a resolver to ask, the probe still runs, without
+            // the mail-security checks.
+            None => match DnsClient::from_resolv_conf(self.dnssec_trust_ad) {
+                Ok(client) => Some(client),
+                Err(error) => {
+                    tracing::warn!(
+                        "no resolver for the mail-security checks ({error}); \
+                         they are left out (set --dns-resolver)"
+                    );
+                    None
+                }
+            },
+        };
+        let mut prober = match (&client, self.dns_resolver) {
+            (Some(client), Some(_)) => Prober::new(Arc::new(client.clone())),
+            _ => Prober::new(Arc::new(
+                HickoryResolver::from_system().context("setting up the DNS resolver")?,
+            )),
+        };
         prober.guard = Guard {
             allow_loopback: self.allow_loopback,
         };
@@ -154,6 +198,15 @@ impl ProbeOptions {
             let (added, _) = roots.add_parsable_certificates(certs);
             anyhow::ensure!(added > 0, "no usable CA certificate in {}", path.display());
             prober.session.roots = Arc::new(roots);
+        }
+        if let (Some(client), false) = (client, self.no_mail_checks) {
+            let mut fetch = FetchConfig::new(prober.session.roots.clone());
+            fetch.port = self.mta_sts_port;
+            prober.checks = Some(ChecksConfig {
+                dns: Arc::new(client),
+                guard: prober.guard,
+                fetch,
+            });
         }
         Ok(prober)
     }

@@ -67,6 +67,8 @@ struct Recorder {
     result: AddressResult,
     started: Instant,
     events: Option<mpsc::Sender<Event>>,
+    /// The presented chain, leaf first, kept for DANE (not on the wire).
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl Recorder {
@@ -260,6 +262,22 @@ pub async fn probe_address(
     probe_address_with_mode(config, exchange, address, mode, events).await
 }
 
+/// Probes one address like [`probe_address`] and also returns the
+/// certificate chain the server presented (leaf first; empty without a
+/// handshake), which the DANE check matches against TLSA records.
+pub async fn probe_address_with_chain(
+    config: &SessionConfig,
+    exchange: &str,
+    address: VettedAddr,
+    events: Option<mpsc::Sender<Event>>,
+) -> (
+    AddressResult,
+    Vec<rustls::pki_types::CertificateDer<'static>>,
+) {
+    let mode = TlsMode::for_port(address.socket_addr().port());
+    run_recorded(config, exchange, address, mode, events).await
+}
+
 /// Probes one address like [`probe_address`], with the TLS mode given
 /// rather than derived from the port: for tests on unprivileged ports and
 /// for servers that run implicit TLS elsewhere.
@@ -270,6 +288,21 @@ pub async fn probe_address_with_mode(
     mode: TlsMode,
     events: Option<mpsc::Sender<Event>>,
 ) -> AddressResult {
+    run_recorded(config, exchange, address, mode, events)
+        .await
+        .0
+}
+
+async fn run_recorded(
+    config: &SessionConfig,
+    exchange: &str,
+    address: VettedAddr,
+    mode: TlsMode,
+    events: Option<mpsc::Sender<Event>>,
+) -> (
+    AddressResult,
+    Vec<rustls::pki_types::CertificateDer<'static>>,
+) {
     let ip = address.ip();
     let port = address.socket_addr().port();
     if let Some(events) = &events {
@@ -297,6 +330,7 @@ pub async fn probe_address_with_mode(
         },
         started: Instant::now(),
         events,
+        chain: Vec::new(),
     };
     let deadline = rec.started + config.deadline;
     let outcome = match run(config, exchange, address, mode, deadline, &mut rec).await {
@@ -320,7 +354,7 @@ pub async fn probe_address_with_mode(
             result: Box::new(rec.result.clone()),
         });
     }
-    rec.result
+    (rec.result, rec.chain)
 }
 
 async fn run(
@@ -549,6 +583,10 @@ async fn handshake(
     let certificates = session
         .peer_certificates()
         .map(|chain| tls::describe_chain(chain, SystemTime::now()))
+        .unwrap_or_default();
+    rec.chain = session
+        .peer_certificates()
+        .map(|chain| chain.iter().map(|c| c.clone().into_owned()).collect())
         .unwrap_or_default();
     let verdict = verifier.verdict().unwrap_or_default();
     rec.line(

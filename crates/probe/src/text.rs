@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use port25_core::{
+    probe_types::checks::{CheckOutcome, MailChecks},
     probe_types::{AddressResult, Direction, Outcome, ProbeReport},
     tester::{describe, verdict},
 };
@@ -54,7 +55,117 @@ pub fn render(report: &ProbeReport, verbose: bool) -> String {
     if report.results.is_empty() && !report.mx.null_mx {
         let _ = writeln!(out, "\nNo address was probed.");
     }
+    if let Some(checks) = &report.checks {
+        render_checks(&mut out, checks);
+    }
     out
+}
+
+/// `[WORD]` for an outcome: the same words as the page's badges.
+fn tag(outcome: CheckOutcome) -> String {
+    format!("[{}]", outcome.word().to_uppercase())
+}
+
+/// The mail-security sections, after the probe's blocks.
+fn render_checks(out: &mut String, checks: &MailChecks) {
+    let _ = writeln!(
+        out,
+        "\nMail security (DANE, MTA-STS, TLS-RPT, reverse DNS; {} ms)\n{} {}",
+        checks.ms,
+        tag(checks.outcome),
+        checks.summary
+    );
+    if !checks.dnssec_validation {
+        let _ = writeln!(
+            out,
+            "note: DNSSEC answers are not trusted (no --dnssec-trust-ad), so DANE could not be tested"
+        );
+    }
+    let sts = &checks.mta_sts;
+    let _ = writeln!(
+        out,
+        "  MTA-STS {} {} ({})",
+        tag(sts.outcome),
+        sts.summary,
+        sts.dnssec.words()
+    );
+    if let Some(record) = &sts.record {
+        let _ = writeln!(out, "    record: {record}");
+    }
+    if let Some(policy) = &sts.policy {
+        let _ = writeln!(
+            out,
+            "    policy: mode {}, max_age {}, mx {}",
+            policy.mode.name(),
+            policy.max_age,
+            policy.mx.join(" ")
+        );
+    }
+    for problem in &sts.problems {
+        let _ = writeln!(out, "    problem: {problem}");
+    }
+    let rpt = &checks.tls_rpt;
+    let _ = writeln!(
+        out,
+        "  TLS-RPT {} {} ({})",
+        tag(rpt.outcome),
+        rpt.summary,
+        rpt.dnssec.words()
+    );
+    if let Some(record) = &rpt.record {
+        let _ = writeln!(out, "    record: {record}");
+    }
+    for exchange in &checks.exchanges {
+        let _ = writeln!(out, "  {}", exchange.exchange);
+        let dane = &exchange.dane;
+        let _ = writeln!(
+            out,
+            "    DANE {} {} ({})",
+            tag(dane.outcome),
+            dane.summary,
+            dane.dnssec.words()
+        );
+        for (i, record) in dane.records.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "      TLSA #{i}: {} {} {} {}{}",
+                record.usage,
+                record.selector,
+                record.matching_type,
+                record.data,
+                if record.usable {
+                    ""
+                } else {
+                    " (not used for SMTP)"
+                }
+            );
+        }
+        for address in &dane.addresses {
+            let _ = writeln!(
+                out,
+                "      {} {} {}",
+                address.address,
+                tag(address.outcome),
+                address.summary
+            );
+        }
+        let _ = writeln!(
+            out,
+            "    MTA-STS match {} {}",
+            tag(exchange.mta_sts.outcome),
+            exchange.mta_sts.summary
+        );
+        for rdns in &exchange.reverse_dns {
+            let _ = writeln!(
+                out,
+                "    reverse DNS {} {} {} ({})",
+                rdns.address,
+                tag(rdns.outcome),
+                rdns.summary,
+                rdns.dnssec.words()
+            );
+        }
+    }
 }
 
 fn render_address(out: &mut String, result: &AddressResult, verbose: bool) {
@@ -182,6 +293,7 @@ mod tests {
             }],
             ehlo_name: "probe.example".into(),
             ms: 10_050,
+            checks: None,
         };
         let text = render(&report, true);
         assert!(text.contains("Probe of example.com on port 25"));

@@ -75,6 +75,13 @@ fn the_document_is_openapi_3_1_with_the_wire_types() {
         "ApiError",
         "MxAnswer",
         "Health",
+        "MailChecks",
+        "CheckOutcome",
+        "DnssecState",
+        "DaneCheck",
+        "MtaStsCheck",
+        "TlsRptCheck",
+        "ReverseDnsCheck",
     ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }

@@ -18,7 +18,14 @@ pub(super) fn view_phase(phase: Phase, probe_url: String) -> AnyView {
             <ProgressView progress />
         }
         .into_any(),
-        Phase::Done(_, report) => view! { <Report report=*report /> }.into_any(),
+        Phase::Done(_, report) => {
+            let checks = report.checks.clone();
+            view! {
+                <Report report=*report />
+                <super::checks::MailChecksView checks />
+            }
+            .into_any()
+        }
         Phase::Unreachable(reason) => view! {
             <div class="notice tester-unreachable" role="alert">
                 <h2>"No probe reachable"</h2>

@@ -348,6 +348,7 @@ impl ReadJson for ProbeReport {
             results: req(v, "results")?,
             ehlo_name: req(v, "ehlo_name")?,
             ms: req(v, "ms")?,
+            checks: opt(v, "checks")?,
         })
     }
 }
@@ -473,3 +474,6 @@ impl JsonValue for serde_json::Value {
         self.as_array().cloned()
     }
 }
+
+// The mail-security sections; declared last so the macros above are in scope.
+mod checks;
