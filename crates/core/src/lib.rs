@@ -13,6 +13,7 @@
 pub mod calendar;
 pub mod content;
 pub mod diagnose;
+pub mod egress;
 pub mod kb;
 pub mod markdown;
 pub mod probe_types;

@@ -17,6 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde::{Deserialize, Serialize};
 
 mod decode;
+pub mod egress;
 pub mod read;
 
 /// The ports a probe may target: 25 (relay, RFC 5321), 465 (submissions with

@@ -22,11 +22,13 @@ use tokio::time::Instant;
 
 pub mod api;
 pub mod dns;
+pub mod egress;
 pub mod guard;
 pub mod jobs;
 pub mod limits;
 pub mod reply;
 pub mod session;
+pub mod store;
 pub mod text;
 pub mod tls;
 
