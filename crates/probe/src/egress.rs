@@ -101,8 +101,12 @@ pub fn tls_config(
         }
         None => {
             let key = rcgen::KeyPair::generate().context("making a key")?;
-            let params = rcgen::CertificateParams::new(vec![name.to_owned()])
+            let mut params = rcgen::CertificateParams::new(vec![name.to_owned()])
                 .context("certificate name")?;
+            params.distinguished_name = rcgen::DistinguishedName::new();
+            params
+                .distinguished_name
+                .push(rcgen::DnType::CommonName, name);
             let cert = params.self_signed(&key).context("self-signing")?;
             (
                 vec![cert.der().clone()],

@@ -348,3 +348,82 @@ async fn connections_over_a_cap_get_one_421_line() {
     let n = again.read(&mut buffer).await.unwrap();
     assert!(buffer[..n].starts_with(b"220 "), "slots are given back");
 }
+
+/// Runs one command line in bash, bounded, and returns what it printed.
+async fn run(command: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        let output = std::process::Command::new("timeout")
+            .args(["25", "bash", "-c", &command])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("bash and timeout");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+    .await
+    .unwrap()
+}
+
+/// Every command the API hands out for Linux and macOS, run for real with
+/// the real programs (curl, bash, nc, openssl, swaks, telnet), each one's
+/// connection seen through the API with its port and TLS. PowerShell and
+/// `curl.exe` are for Windows and are not run here.
+#[tokio::test]
+#[ignore = "runs curl, nc, openssl, swaks and telnet; scripts/test-egress.sh installs them and runs it"]
+async fn every_unix_one_liner_arrives() {
+    let rig = rig(|_| {}).await;
+    let test = create(&rig.app).await;
+    let token = test["token"].as_str().unwrap().to_owned();
+    let code = test["greeting_code"].as_str().unwrap().to_owned();
+    let commands = test["commands"].as_array().unwrap().clone();
+    let mut ran = Vec::new();
+    for (index, command) in commands.iter().enumerate() {
+        if command["shell"] != "unix" {
+            continue;
+        }
+        let tool = command["tool"].as_str().unwrap().to_owned();
+        let port = command["port"].as_u64().unwrap();
+        let text = command["command"].as_str().unwrap();
+        let line = if command["typed"].as_array().unwrap().is_empty() {
+            text.to_owned()
+        } else {
+            // telnet reads what the user would type, a line at a time.
+            let typed: Vec<String> = command["typed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| format!("printf '%s\\n' '{}'; sleep 1", t.as_str().unwrap()))
+                .collect();
+            format!("{{ sleep 1; {}; }} | {text}", typed.join("; "))
+        };
+        let printed = run(line.clone()).await;
+        // openssl -starttls reads the greeting itself and does not print it.
+        let starttls_openssl = tool == "openssl" && text.contains("-starttls");
+        assert!(
+            starttls_openssl || printed.contains(&code),
+            "{tool} on {port}: no greeting\n{line}\n{printed}"
+        );
+        let (_, status) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
+        let arrivals = status["arrivals"].as_array().unwrap();
+        let mine: Vec<&Value> = arrivals.iter().filter(|a| a["port"] == port).collect();
+        assert!(
+            arrivals.len() == ran.len() + 1,
+            "{tool} on {port} did not arrive ({index}):\n{line}\n{printed}\n{status}"
+        );
+        let newest = arrivals.iter().max_by_key(|a| a["at_ms"].as_u64()).unwrap();
+        assert_eq!(newest["port"], port);
+        let implicit = command["port"] == test["ports"][1]["port"];
+        let wants_tls = implicit || tool == "openssl";
+        assert_eq!(newest["tls"].is_string(), wants_tls, "{tool} on {port}: {newest}");
+        assert!(!mine.is_empty());
+        ran.push(format!("{tool}:{port}"));
+    }
+    assert_eq!(
+        ran.len(),
+        8,
+        "curl, bash, nc, openssl, swaks, telnet on STARTTLS; curl, openssl on 465: {ran:?}"
+    );
+}
