@@ -28,7 +28,7 @@
 # checks cover it.
 
 # Every group, in the order the test command needs them.
-PORT25_PACKAGE_GROUPS=(rust-web node browser checks mta mta-unpacked mta-libs relay-e2e)
+PORT25_PACKAGE_GROUPS=(rust-web node browser checks mta mta-unpacked mta-libs relay-e2e egress)
 
 port25_distro() {
   local file="${PORT25_OS_RELEASE:-/etc/os-release}" id="" like=""
@@ -99,6 +99,12 @@ port25_packages() {
     # the test CA, aiosmtpd's venv, unshare.
     relay-e2e:debian | relay-e2e:ubuntu)
       names=(libsasl2-modules openssl python3-venv util-linux) ;;
+
+    # Installed by scripts/test-egress.sh: the shared store (Redis 7.0 on
+    # Debian 12, 7.0 on Ubuntu 24.04), the clients whose one-liners the
+    # egress test hands out, and the network-namespace test's firewall.
+    egress:debian | egress:ubuntu)
+      names=(redis-server curl netcat-openbsd openssl swaks telnet nftables iproute2 util-linux python3) ;;
 
     *) ;; # another distribution: its own package manager, by hand
   esac
