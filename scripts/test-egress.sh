@@ -60,8 +60,7 @@ print(v if not isinstance(v,(dict,list)) else json.dumps(v))' "$1"; }
 
 # wait_http URL: waits up to 10 s for URL to answer.
 wait_http() {
-  local i
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
     sleep 0.1
   done
