@@ -305,7 +305,11 @@ impl Conversation {
                     "250-{} Port25 egress test {}{}\r\n",
                     self.name,
                     self.code,
-                    if self.token.is_some() { ", token seen" } else { "" }
+                    if self.token.is_some() {
+                        ", token seen"
+                    } else {
+                        ""
+                    }
                 );
                 if self.starttls_offered && !self.tls {
                     reply.push_str("250-STARTTLS\r\n");
@@ -382,7 +386,10 @@ pub fn read_paste(text: &str, code: &str) -> PasteReading {
             c.is_whitespace() || matches!(c, '<' | '-' | '*' | '>' | '~')
         });
         if line.starts_with("220 ") || line.starts_with("220-") || line == "220" {
-            if line.to_ascii_uppercase().contains(&code.to_ascii_uppercase()) {
+            if line
+                .to_ascii_uppercase()
+                .contains(&code.to_ascii_uppercase())
+            {
                 return PasteReading::ProbeGreeting;
             }
             return PasteReading::OtherGreeting(line.trim_end().to_owned());
@@ -514,8 +521,9 @@ mod tests {
     #[test]
     fn commands_carry_the_token_per_port_and_shell() {
         let list = commands("egress.example.net", &default_ports(), TOKEN);
-        assert!(list.iter().all(|c| c.command.contains(TOKEN)
-            || c.typed.iter().any(|t| t.contains(TOKEN))));
+        assert!(list
+            .iter()
+            .all(|c| c.command.contains(TOKEN) || c.typed.iter().any(|t| t.contains(TOKEN))));
         let for_port = |port| {
             list.iter()
                 .filter(move |c| c.port == port)

@@ -50,8 +50,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::dns::LookupError;
-use crate::jobs::{lock, JobHandle, Jobs, DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
 use crate::egress::Egress;
+use crate::jobs::{lock, JobHandle, Jobs, DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
 use crate::limits::client_ip;
 use crate::store::{now_ms, EgressRecord, Store, StoreError, StoreLimits};
 use crate::{ProbeError, Prober};
@@ -764,7 +764,12 @@ async fn create_egress(State(state): State<ApiState>, _: Admitted) -> Result<Res
         ports: config.ports.clone(),
         greeting_code: config.code.clone(),
     };
-    Ok((StatusCode::CREATED, [(header::LOCATION, poll_url)], Json(body)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, poll_url)],
+        Json(body),
+    )
+        .into_response())
 }
 
 fn no_egress() -> Failure {

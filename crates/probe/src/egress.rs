@@ -84,10 +84,7 @@ impl EgressConfig {
 
 /// The TLS configuration of the listeners: the PEM certificate chain and
 /// key when given, else a self-signed certificate for `name` made now.
-pub fn tls_config(
-    name: &str,
-    files: Option<(&Path, &Path)>,
-) -> anyhow::Result<Arc<ServerConfig>> {
+pub fn tls_config(name: &str, files: Option<(&Path, &Path)>) -> anyhow::Result<Arc<ServerConfig>> {
     use anyhow::Context;
     let (chain, key) = match files {
         Some((cert, key)) => {
@@ -101,8 +98,8 @@ pub fn tls_config(
         }
         None => {
             let key = rcgen::KeyPair::generate().context("making a key")?;
-            let mut params = rcgen::CertificateParams::new(vec![name.to_owned()])
-                .context("certificate name")?;
+            let mut params =
+                rcgen::CertificateParams::new(vec![name.to_owned()]).context("certificate name")?;
             params.distinguished_name = rcgen::DistinguishedName::new();
             params
                 .distinguished_name
@@ -161,7 +158,9 @@ impl Drop for SourceSlot<'_> {
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// What one connection has shown so far.
@@ -217,7 +216,11 @@ impl Egress {
 
     /// Serves `listener` as the egress port `port` until the task is
     /// dropped or aborted.
-    pub fn spawn(self: &Arc<Self>, listener: TcpListener, port: EgressPort) -> tokio::task::JoinHandle<()> {
+    pub fn spawn(
+        self: &Arc<Self>,
+        listener: TcpListener,
+        port: EgressPort,
+    ) -> tokio::task::JoinHandle<()> {
         let egress = self.clone();
         tokio::spawn(async move {
             loop {
@@ -267,7 +270,12 @@ impl Egress {
         let _ = tokio::time::timeout_at(deadline, self.converse(stream, port, &mut seen)).await;
     }
 
-    async fn converse(&self, stream: TcpStream, port: EgressPort, seen: &mut Seen) -> io::Result<()> {
+    async fn converse(
+        &self,
+        stream: TcpStream,
+        port: EgressPort,
+        seen: &mut Seen,
+    ) -> io::Result<()> {
         let config = &self.config;
         match port.tls {
             TlsMode::Implicit => {
@@ -276,13 +284,17 @@ impl Egress {
                     .await
                     .map_err(|_| io::ErrorKind::TimedOut)??;
                 seen.tls = tls_version(tls.get_ref().1);
-                self.session(&mut tls, &mut conversation, seen, true).await?;
+                self.session(&mut tls, &mut conversation, seen, true)
+                    .await?;
                 let _ = tls.shutdown().await;
             }
             TlsMode::Starttls => {
                 let mut conversation = Conversation::new(&config.name, &config.code, false, true);
                 let mut stream = stream;
-                if let End::StartTls = self.session(&mut stream, &mut conversation, seen, true).await? {
+                if let End::StartTls = self
+                    .session(&mut stream, &mut conversation, seen, true)
+                    .await?
+                {
                     let mut tls = timeout(config.idle, self.tls.accept(stream))
                         .await
                         .map_err(|_| io::ErrorKind::TimedOut)??;
@@ -294,7 +306,8 @@ impl Egress {
                         seen.arrival = Some((token, arrival));
                     }
                     // No second greeting after STARTTLS (RFC 3207 4.2).
-                    self.session(&mut tls, &mut conversation, seen, false).await?;
+                    self.session(&mut tls, &mut conversation, seen, false)
+                        .await?;
                     let _ = tls.shutdown().await;
                 } else {
                     let _ = stream.shutdown().await;
@@ -352,7 +365,8 @@ impl Egress {
             }
             match timeout(idle, stream.read(&mut buffer[filled..])).await {
                 Err(_) => {
-                    let _ = timeout(Duration::from_secs(1), stream.write_all(IDLE.as_bytes())).await;
+                    let _ =
+                        timeout(Duration::from_secs(1), stream.write_all(IDLE.as_bytes())).await;
                     return Ok(End::Closed);
                 }
                 Ok(read) => {

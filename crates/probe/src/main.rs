@@ -18,16 +18,16 @@ use clap::{Parser, Subcommand};
 use ipnet::IpNet;
 use port25_core::probe_types::egress::EgressPort;
 use port25_core::probe_types::{ProbeMode, ProbeRequest, TlsMode};
-use port25_probe::egress::{tls_config, Egress, EgressConfig};
-use port25_probe::store::Store;
 use port25_probe::api::{
     parse_origin, router, ApiConfig, ApiState, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_CONCURRENT,
     DEFAULT_RATE_BURST, DEFAULT_RATE_PER_MINUTE,
 };
 use port25_probe::dns::HickoryResolver;
+use port25_probe::egress::{tls_config, Egress, EgressConfig};
 use port25_probe::guard::Guard;
 use port25_probe::jobs::DEFAULT_MAX_JOBS;
 use port25_probe::limits::parse_proxy;
+use port25_probe::store::Store;
 use port25_probe::{CheckStatus, ProbeError, Prober};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -208,7 +208,11 @@ struct EgressOptions {
     #[arg(long, env = "PORT25_PROBE_EGRESS_DEADLINE", default_value_t = 120)]
     egress_deadline: u64,
     /// Egress connections open at once, in all.
-    #[arg(long, env = "PORT25_PROBE_EGRESS_MAX_CONNECTIONS", default_value_t = 2048)]
+    #[arg(
+        long,
+        env = "PORT25_PROBE_EGRESS_MAX_CONNECTIONS",
+        default_value_t = 2048
+    )]
     egress_max_connections: usize,
     /// Egress connections open at once from one address (IPv6: one /64).
     #[arg(long, env = "PORT25_PROBE_EGRESS_PER_SOURCE", default_value_t = 16)]

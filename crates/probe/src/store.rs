@@ -115,7 +115,9 @@ struct Memory {
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// GCRA (the generic cell rate algorithm) on Redis's clock. KEYS[1] holds
@@ -408,24 +410,33 @@ mod tests {
         };
         store.egress_create(&live("a")).await.unwrap();
         store.egress_create(&live("b")).await.unwrap();
-        assert_eq!(
-            store.egress_create(&live("c")).await,
-            Err(StoreError::Full)
-        );
-        assert!(store.egress_arrival("a", 1, &arrival(587, 2)).await.unwrap());
+        assert_eq!(store.egress_create(&live("c")).await, Err(StoreError::Full));
+        assert!(store
+            .egress_arrival("a", 1, &arrival(587, 2))
+            .await
+            .unwrap());
         assert!(store.egress_arrival("a", 2, &arrival(25, 1)).await.unwrap());
         let mut tls = arrival(587, 2);
         tls.tls = Some("TLSv1.3".into());
         assert!(store.egress_arrival("a", 1, &tls).await.unwrap(), "update");
-        assert!(!store.egress_arrival("nope", 3, &arrival(25, 1)).await.unwrap());
+        assert!(!store
+            .egress_arrival("nope", 3, &arrival(25, 1))
+            .await
+            .unwrap());
         let (_, arrivals) = store.egress_get("a").await.unwrap().unwrap();
         assert_eq!(arrivals.len(), 2);
         assert_eq!(arrivals[0].port, 25, "oldest first");
         assert_eq!(arrivals[1].tls.as_deref(), Some("TLSv1.3"));
         for id in 10..(10 + MAX_ARRIVALS as u64) {
-            store.egress_arrival("b", id, &arrival(25, id)).await.unwrap();
+            store
+                .egress_arrival("b", id, &arrival(25, id))
+                .await
+                .unwrap();
         }
-        assert!(!store.egress_arrival("b", 999, &arrival(25, 1)).await.unwrap());
+        assert!(!store
+            .egress_arrival("b", 999, &arrival(25, 1))
+            .await
+            .unwrap());
         let expired = EgressRecord {
             expires_ms: now - 1,
             ..live("d")

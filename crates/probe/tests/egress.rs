@@ -112,12 +112,18 @@ async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (String, Durat
     let mut buffer = [0u8; 4096];
     loop {
         match timeout(limit, stream.read(&mut buffer)).await {
-            Err(_) => panic!("not closed within {limit:?}: {}", String::from_utf8_lossy(&all)),
+            Err(_) => panic!(
+                "not closed within {limit:?}: {}",
+                String::from_utf8_lossy(&all)
+            ),
             Ok(Ok(0)) | Ok(Err(_)) => break,
             Ok(Ok(n)) => all.extend_from_slice(&buffer[..n]),
         }
     }
-    (String::from_utf8_lossy(&all).into_owned(), started.elapsed())
+    (
+        String::from_utf8_lossy(&all).into_owned(),
+        started.elapsed(),
+    )
 }
 
 fn rss_kib() -> u64 {
@@ -142,9 +148,16 @@ async fn a_token_in_ehlo_is_an_arrival_and_only_for_its_test() {
 
     let mut reader = BufReader::new(TcpStream::connect(rig.plain).await.unwrap());
     let greeting = line(&mut reader).await;
-    assert!(greeting.starts_with("220 egress.test ") && greeting.contains(code), "{greeting}");
+    assert!(
+        greeting.starts_with("220 egress.test ") && greeting.contains(code),
+        "{greeting}"
+    );
     // Another test's token is not this one's, and an unknown token is nothing.
-    reader.get_mut().write_all(format!("EHLO {}\r\n", token.to_uppercase()).as_bytes()).await.unwrap();
+    reader
+        .get_mut()
+        .write_all(format!("EHLO {}\r\n", token.to_uppercase()).as_bytes())
+        .await
+        .unwrap();
     let mut reply = line(&mut reader).await;
     while reply.starts_with("250-") {
         reply = line(&mut reader).await;
@@ -159,11 +172,17 @@ async fn a_token_in_ehlo_is_an_arrival_and_only_for_its_test() {
     assert_eq!(arrivals[0]["port"], rig.plain.port());
     assert_eq!(arrivals[0]["source"], "127.0.0.1");
     assert_eq!(arrivals[0]["family"], "ipv4");
-    assert_eq!(arrivals[0]["presented"], serde_json::to_value(Presented::Ehlo).unwrap());
+    assert_eq!(
+        arrivals[0]["presented"],
+        serde_json::to_value(Presented::Ehlo).unwrap()
+    );
     assert_eq!(arrivals[0]["tls"], Value::Null);
 
     let (status, json) = call(&rig.app, "GET", "/api/v1/egress/aaaaaaaaaaaaaaaa").await;
-    assert_eq!((status, json["error"].as_str()), (StatusCode::NOT_FOUND, Some("no-such-test")));
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("no-such-test"))
+    );
     let (status, _) = call(&rig.app, "GET", "/api/v1/egress/not-a-token").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -174,7 +193,10 @@ async fn an_expired_test_is_forgotten_with_its_arrivals() {
     let token = create(&rig.app).await["token"].as_str().unwrap().to_owned();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let mut stream = TcpStream::connect(rig.plain).await.unwrap();
-    stream.write_all(format!("EHLO {token}\r\nQUIT\r\n").as_bytes()).await.unwrap();
+    stream
+        .write_all(format!("EHLO {token}\r\nQUIT\r\n").as_bytes())
+        .await
+        .unwrap();
     until_closed(&mut stream, Duration::from_secs(5)).await;
     let (status, _) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -196,8 +218,15 @@ Subject: relay?\r\n\r\nbody\r\n.\r\nQUIT\r\n",
     let codes: Vec<&str> = all.lines().map(|l| &l[..3]).collect();
     // Greeting, EHLO (3 lines), MAIL 550, RCPT 550, RCPT 550, DATA 503,
     // then the message lines are commands and refused, QUIT 221.
-    assert_eq!(&codes[..8], ["220", "250", "250", "250", "550", "550", "550", "503"], "{all}");
-    assert!(codes[8..codes.len() - 1].iter().all(|c| c.starts_with('5')), "{all}");
+    assert_eq!(
+        &codes[..8],
+        ["220", "250", "250", "250", "550", "550", "550", "503"],
+        "{all}"
+    );
+    assert!(
+        codes[8..codes.len() - 1].iter().all(|c| c.starts_with('5')),
+        "{all}"
+    );
     assert_eq!(codes.last(), Some(&"221"));
     assert!(!all.contains("354"), "never an invitation to send data");
 }
@@ -210,8 +239,14 @@ async fn hostile_clients_each_end_by_their_deadline() {
     let silent = tokio::spawn(async move {
         let mut s = TcpStream::connect(addr).await.unwrap();
         let (all, took) = until_closed(&mut s, Duration::from_secs(10)).await;
-        assert!(all.ends_with("421 4.4.2 Idle too long; closing\r\n"), "{all}");
-        assert!(took >= IDLE && took < IDLE + Duration::from_secs(2), "{took:?}");
+        assert!(
+            all.ends_with("421 4.4.2 Idle too long; closing\r\n"),
+            "{all}"
+        );
+        assert!(
+            took >= IDLE && took < IDLE + Duration::from_secs(2),
+            "{took:?}"
+        );
     });
     // One byte a second: each read is in time, the connection deadline ends it.
     let trickle = tokio::spawn(async move {
@@ -226,7 +261,10 @@ async fn hostile_clients_each_end_by_their_deadline() {
                 Ok(Ok(0)) | Ok(Err(_)) => break,
                 _ => {}
             }
-            assert!(started.elapsed() < DEADLINE + Duration::from_secs(3), "still open");
+            assert!(
+                started.elapsed() < DEADLINE + Duration::from_secs(3),
+                "still open"
+            );
         }
         assert!(started.elapsed() >= DEADLINE - Duration::from_secs(1));
     });
@@ -258,7 +296,11 @@ async fn hostile_clients_each_end_by_their_deadline() {
         let started = Instant::now();
         let (mut read, mut write) = s.split();
         let push = async {
-            let _ = write.write_all(b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n").await;
+            let _ = write
+                .write_all(
+                    b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
+                )
+                .await;
             let block = "x".repeat(78) + "\r\n";
             let block = block.repeat(1000);
             for _ in 0..(10 * 1024 * 1024 / block.len()) {
@@ -309,15 +351,24 @@ async fn a_thousand_connections_at_once_stay_bounded_and_the_api_answers() {
     // Every one is greeted.
     for client in &mut clients {
         let mut buffer = [0u8; 128];
-        let n = timeout(Duration::from_secs(5), client.read(&mut buffer)).await.unwrap().unwrap();
+        let n = timeout(Duration::from_secs(5), client.read(&mut buffer))
+            .await
+            .unwrap()
+            .unwrap();
         assert!(buffer[..n].starts_with(b"220 "));
     }
     assert_eq!(rig.egress.open_connections(), 1000);
     let grown = rss_kib().saturating_sub(before);
-    assert!(grown < 64 * 1024, "1,000 connections grew RSS by {grown} KiB");
+    assert!(
+        grown < 64 * 1024,
+        "1,000 connections grew RSS by {grown} KiB"
+    );
     let started = Instant::now();
     create(&rig.app).await;
-    assert!(started.elapsed() < Duration::from_millis(500), "API answers under load");
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "API answers under load"
+    );
     // All end by the idle deadline.
     let ends = clients.into_iter().map(|mut client| async move {
         until_closed(&mut client, IDLE + Duration::from_secs(4)).await
@@ -417,7 +468,11 @@ async fn every_unix_one_liner_arrives() {
         assert_eq!(newest["port"], port);
         let implicit = command["port"] == test["ports"][1]["port"];
         let wants_tls = implicit || tool == "openssl";
-        assert_eq!(newest["tls"].is_string(), wants_tls, "{tool} on {port}: {newest}");
+        assert_eq!(
+            newest["tls"].is_string(),
+            wants_tls,
+            "{tool} on {port}: {newest}"
+        );
         assert!(!mine.is_empty());
         ran.push(format!("{tool}:{port}"));
     }

@@ -113,7 +113,10 @@ async fn every_documented_operation_is_routed() {
     let mut operations = Vec::new();
     for (path, item) in paths {
         for method in item.as_object().unwrap().keys() {
-            operations.push((path.replace("{id}", "0123").replace("{token}", "0123"), method.to_uppercase()));
+            operations.push((
+                path.replace("{id}", "0123").replace("{token}", "0123"),
+                method.to_uppercase(),
+            ));
         }
     }
     operations.sort();
