@@ -94,7 +94,7 @@ enum Command {
         #[arg(long, env = "PORT25_PROBE_STORE", default_value = "memory")]
         store: String,
         #[command(flatten)]
-        egress: EgressOptions,
+        egress: Box<EgressOptions>,
         #[command(flatten)]
         probe: ProbeOptions,
     },

@@ -108,8 +108,11 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// A test and its arrivals by connection id.
+type EgressEntry = (EgressRecord, BTreeMap<u64, Arrival>);
+
 struct Memory {
-    egress: Mutex<HashMap<String, (EgressRecord, BTreeMap<u64, Arrival>)>>,
+    egress: Mutex<HashMap<String, EgressEntry>>,
     limiter: ClientLimiter,
     cache: moka::sync::Cache<String, Arc<ProbeReport>>,
 }
