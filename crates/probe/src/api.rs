@@ -51,9 +51,9 @@ use utoipa_axum::routes;
 
 use crate::dns::LookupError;
 use crate::egress::Egress;
-use crate::jobs::{lock, JobHandle, Jobs, DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
+use crate::jobs::{DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
 use crate::limits::client_ip;
-use crate::store::{now_ms, EgressRecord, Store, StoreError, StoreLimits};
+use crate::store::{now_ms, EgressRecord, JobRef, Store, StoreError, StoreLimits};
 use crate::{ProbeError, Prober};
 
 /// The largest request body accepted, in bytes: a probe request is tiny.
@@ -147,7 +147,6 @@ pub struct ApiState {
     prober: Arc<Prober>,
     permits: Arc<Semaphore>,
     store: Store,
-    jobs: Arc<Jobs>,
     egress: Option<Arc<Egress>>,
     config: Arc<ApiConfig>,
 }
@@ -165,6 +164,8 @@ impl ApiConfig {
             },
             cache_capacity: self.cache_capacity,
             max_egress: DEFAULT_MAX_EGRESS,
+            job_ttl: self.job_ttl,
+            max_jobs: self.max_jobs,
         }
     }
 }
@@ -186,7 +187,6 @@ impl ApiState {
             prober: Arc::new(prober),
             permits: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
             store,
-            jobs: Arc::new(Jobs::new(config.max_jobs, config.job_ttl)),
             egress: None,
             config: Arc::new(config),
         }
@@ -213,7 +213,7 @@ impl ApiState {
             rate_limit_per_minute: self.store.limits().rate_per_minute.max(1),
             rate_limit_burst: self.store.limits().rate_burst.max(1),
             cache_ttl_s: self.config.cache_ttl.as_secs(),
-            job_ttl_s: self.jobs.ttl().as_secs(),
+            job_ttl_s: self.store.limits().job_ttl.as_secs(),
         }
     }
 
@@ -570,29 +570,34 @@ async fn start_job(
     let Json(request) = body?;
     let key = state.prober.precheck(&request)?;
     if let Some(report) = state.store.cache_get(&key).await? {
-        let job = state
-            .jobs
-            .create(request, true)
-            .map_err(|_| Failure::busy())?;
-        let mut done = lock(&job);
+        let job = state.store.job_create(&request, true).await?;
         // The page shows progress the same way for a cached report.
-        done.push(Event::MxResolved {
-            answer: report.mx.clone(),
-        });
+        state
+            .store
+            .job_push(
+                &job,
+                Event::MxResolved {
+                    answer: report.mx.clone(),
+                },
+            )
+            .await?;
         for result in &report.results {
-            done.push(Event::AddressDone {
-                result: Box::new(result.clone()),
-            });
+            state
+                .store
+                .job_push(
+                    &job,
+                    Event::AddressDone {
+                        result: Box::new(result.clone()),
+                    },
+                )
+                .await?;
         }
-        done.finish(report);
-        return Ok(created(done.id(), true));
+        state.store.job_end(&job, Ok(report)).await?;
+        return Ok(created(&job.id(), true));
     }
     let permit = state.permit()?;
-    let job = state
-        .jobs
-        .create(request.clone(), false)
-        .map_err(|_| Failure::busy())?;
-    let id = lock(&job).id().to_owned();
+    let job = state.store.job_create(&request, false).await?;
+    let id = job.id();
     tokio::spawn(run_job(state, job, request, key, permit));
     Ok(created(&id, false))
 }
@@ -615,7 +620,7 @@ fn created(id: &str, cached: bool) -> Response {
 /// come, then its report or error. Holds the concurrency permit throughout.
 async fn run_job(
     state: ApiState,
-    job: JobHandle,
+    job: JobRef,
     request: ProbeRequest,
     key: String,
     _permit: OwnedSemaphorePermit,
@@ -623,9 +628,12 @@ async fn run_job(
     let (events, mut received) = mpsc::channel(EVENT_BUFFER);
     let collector = {
         let job = job.clone();
+        let store = state.store.clone();
         tokio::spawn(async move {
             while let Some(event) = received.recv().await {
-                lock(&job).push(event);
+                if let Err(error) = store.job_push(&job, event).await {
+                    tracing::warn!(%error, "recording a job's progress failed");
+                }
             }
         })
     };
@@ -635,16 +643,19 @@ async fn run_job(
     let outcome = tokio::spawn(async move { prober.probe(&request, Some(events)).await }).await;
     // The probe's senders are gone, so the collector ends once drained.
     let _ = collector.await;
-    match outcome {
+    let end = match outcome {
         Ok(Ok(report)) => {
             let report = Arc::new(report);
             if let Err(error) = state.store.cache_put(&key, &report).await {
                 tracing::warn!(%error, "caching a report failed");
             }
-            lock(&job).finish(report);
+            Ok(report)
         }
-        Ok(Err(error)) => lock(&job).fail(Failure::from(error).body),
-        Err(_) => lock(&job).fail(Failure::internal().body),
+        Ok(Err(error)) => Err(Failure::from(error).body),
+        Err(_) => Err(Failure::internal().body),
+    };
+    if let Err(error) = state.store.job_end(&job, end).await {
+        tracing::warn!(%error, "ending a job failed");
     }
 }
 
@@ -676,14 +687,17 @@ async fn job_status(
     query: Result<Query<JobQuery>, QueryRejection>,
 ) -> Result<Json<JobStatus>, Failure> {
     let Query(query) = query?;
-    let job = state.jobs.get(&id).ok_or_else(|| {
-        Failure::new(
-            StatusCode::NOT_FOUND,
-            "no-such-job",
-            "There is no such job; jobs are kept for a few minutes.",
-        )
-    })?;
-    let status = lock(&job).status(query.since.unwrap_or(0), state.jobs.ttl());
+    let status = state
+        .store
+        .job_status(&id, query.since.unwrap_or(0))
+        .await?
+        .ok_or_else(|| {
+            Failure::new(
+                StatusCode::NOT_FOUND,
+                "no-such-job",
+                "There is no such job; jobs are kept for a few minutes.",
+            )
+        })?;
     Ok(Json(status))
 }
 

@@ -18,10 +18,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use port25_core::probe_types::egress::Arrival;
-use port25_core::probe_types::ProbeReport;
+use port25_core::probe_types::{
+    ApiError, Event, JobState, JobStatus, ProbeReport, ProbeRequest, ProgressEvent,
+};
 use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 
+use crate::jobs::{lock, JobHandle, Jobs};
 use crate::limits::{limit_key, ClientLimiter};
 
 /// The most arrivals one egress test keeps.
@@ -84,6 +87,47 @@ pub struct StoreLimits {
     pub cache_capacity: u64,
     /// How many live egress tests the memory store keeps.
     pub max_egress: usize,
+    /// How long a probe job can be polled after it starts.
+    pub job_ttl: Duration,
+    /// How many probe jobs the memory store keeps.
+    pub max_jobs: usize,
+}
+
+/// A probe job as a Redis store keeps it (its events are a list beside it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct JobRecord {
+    id: String,
+    request: ProbeRequest,
+    state: JobState,
+    cached: bool,
+    started_ms: u64,
+    finished_ms: Option<u64>,
+    report: Option<ProbeReport>,
+    error: Option<ApiError>,
+}
+
+/// A job being written to: its id, and where it lives.
+#[derive(Clone)]
+pub enum JobRef {
+    /// In this process.
+    Memory(JobHandle),
+    /// In Redis: its id and start time.
+    Redis {
+        /// The job's id.
+        id: String,
+        /// When it started, ms since the epoch.
+        started_ms: u64,
+    },
+}
+
+impl JobRef {
+    /// The job's id.
+    pub fn id(&self) -> String {
+        match self {
+            JobRef::Memory(job) => lock(job).id().to_owned(),
+            JobRef::Redis { id, .. } => id.clone(),
+        }
+    }
 }
 
 /// The store: memory or Redis.
@@ -112,6 +156,7 @@ impl std::fmt::Debug for Store {
 type EgressEntry = (EgressRecord, BTreeMap<u64, Arrival>);
 
 struct Memory {
+    jobs: Jobs,
     egress: Mutex<HashMap<String, EgressEntry>>,
     limiter: ClientLimiter,
     cache: moka::sync::Cache<String, Arc<ProbeReport>>,
@@ -162,6 +207,7 @@ impl Store {
             .build();
         Store {
             backend: Backend::Memory(Arc::new(Memory {
+                jobs: Jobs::new(limits.max_jobs, limits.job_ttl),
                 egress: Mutex::new(HashMap::new()),
                 limiter: ClientLimiter::new(limits.rate_per_minute, limits.rate_burst),
                 cache,
@@ -329,6 +375,197 @@ impl Store {
         }
     }
 
+    /// Starts a running job for `request`; [`StoreError::Full`] when the
+    /// memory store keeps as many live jobs as it allows.
+    pub async fn job_create(
+        &self,
+        request: &ProbeRequest,
+        cached: bool,
+    ) -> Result<JobRef, StoreError> {
+        match &self.backend {
+            Backend::Memory(memory) => memory
+                .jobs
+                .create(request.clone(), cached)
+                .map(JobRef::Memory)
+                .map_err(|_| StoreError::Full),
+            Backend::Redis(connection) => {
+                let record = JobRecord {
+                    id: uuid::Uuid::new_v4().simple().to_string(),
+                    request: request.clone(),
+                    state: JobState::Running,
+                    cached,
+                    started_ms: now_ms(),
+                    finished_ms: None,
+                    report: None,
+                    error: None,
+                };
+                let _: () = redis::cmd("SET")
+                    .arg(format!("{PREFIX}job:{}", record.id))
+                    .arg(serde_json::to_string(&record)?)
+                    .arg("PX")
+                    .arg(self.job_ttl_ms())
+                    .query_async(&mut connection.clone())
+                    .await?;
+                Ok(JobRef::Redis {
+                    id: record.id,
+                    started_ms: record.started_ms,
+                })
+            }
+        }
+    }
+
+    fn job_ttl_ms(&self) -> u64 {
+        u64::try_from(self.limits.job_ttl.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1)
+    }
+
+    /// Appends a progress event to a job ([`Event::Done`] is not kept).
+    pub async fn job_push(&self, job: &JobRef, event: Event) -> Result<(), StoreError> {
+        match (job, &self.backend) {
+            (JobRef::Memory(job), _) => {
+                lock(job).push(event);
+                Ok(())
+            }
+            (JobRef::Redis { id, started_ms }, Backend::Redis(connection)) => {
+                if matches!(event, Event::Done { .. }) {
+                    return Ok(());
+                }
+                let stored = ProgressEvent {
+                    seq: 0,
+                    at_ms: now_ms().saturating_sub(*started_ms),
+                    event,
+                };
+                let key = format!("{PREFIX}job:{id}:events");
+                let mut connection = connection.clone();
+                let _: () = redis::pipe()
+                    .cmd("RPUSH")
+                    .arg(&key)
+                    .arg(serde_json::to_string(&stored)?)
+                    .ignore()
+                    .cmd("PEXPIRE")
+                    .arg(&key)
+                    .arg(self.job_ttl_ms())
+                    .ignore()
+                    .query_async(&mut connection)
+                    .await?;
+                Ok(())
+            }
+            (JobRef::Redis { .. }, Backend::Memory(_)) => Err(StoreError::Backend(
+                "a Redis job in a memory store".into(),
+            )),
+        }
+    }
+
+    /// Ends a job: done with `report`, or failed with `error`.
+    pub async fn job_end(
+        &self,
+        job: &JobRef,
+        outcome: Result<Arc<ProbeReport>, ApiError>,
+    ) -> Result<(), StoreError> {
+        match (job, &self.backend) {
+            (JobRef::Memory(job), _) => {
+                let mut job = lock(job);
+                match outcome {
+                    Ok(report) => job.finish(report),
+                    Err(error) => job.fail(error),
+                }
+                Ok(())
+            }
+            (JobRef::Redis { id, .. }, Backend::Redis(connection)) => {
+                let key = format!("{PREFIX}job:{id}");
+                let mut connection = connection.clone();
+                let current: Option<String> =
+                    redis::cmd("GET").arg(&key).query_async(&mut connection).await?;
+                let Some(current) = current else {
+                    return Ok(()); // expired meanwhile
+                };
+                let mut record: JobRecord = serde_json::from_str(&current)?;
+                record.finished_ms = Some(now_ms());
+                match outcome {
+                    Ok(report) => {
+                        record.state = JobState::Done;
+                        record.report = Some((*report).clone());
+                    }
+                    Err(error) => {
+                        self.job_push(
+                            job,
+                            Event::Failed {
+                                message: error.message.clone(),
+                            },
+                        )
+                        .await?;
+                        record.state = JobState::Failed;
+                        record.error = Some(error);
+                    }
+                }
+                let _: () = redis::cmd("SET")
+                    .arg(&key)
+                    .arg(serde_json::to_string(&record)?)
+                    .arg("KEEPTTL")
+                    .arg("XX")
+                    .query_async(&mut connection)
+                    .await?;
+                Ok(())
+            }
+            (JobRef::Redis { .. }, Backend::Memory(_)) => Err(StoreError::Backend(
+                "a Redis job in a memory store".into(),
+            )),
+        }
+    }
+
+    /// A live job's status with its progress events from `since` on.
+    pub async fn job_status(&self, id: &str, since: u32) -> Result<Option<JobStatus>, StoreError> {
+        match &self.backend {
+            Backend::Memory(memory) => Ok(memory
+                .jobs
+                .get(id)
+                .map(|job| lock(&job).status(since, memory.jobs.ttl()))),
+            Backend::Redis(connection) => {
+                if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Ok(None);
+                }
+                let key = format!("{PREFIX}job:{id}");
+                let mut connection = connection.clone();
+                let (record, ttl, events): (Option<String>, i64, Vec<String>) = redis::pipe()
+                    .cmd("GET")
+                    .arg(&key)
+                    .cmd("PTTL")
+                    .arg(&key)
+                    .cmd("LRANGE")
+                    .arg(format!("{key}:events"))
+                    .arg(since)
+                    .arg(-1)
+                    .query_async(&mut connection)
+                    .await?;
+                let Some(record) = record else {
+                    return Ok(None);
+                };
+                let record: JobRecord = serde_json::from_str(&record)?;
+                let mut progress = Vec::with_capacity(events.len());
+                for (index, event) in events.iter().enumerate() {
+                    let mut event: ProgressEvent = serde_json::from_str(event)?;
+                    event.seq = since.saturating_add(u32::try_from(index).unwrap_or(u32::MAX));
+                    progress.push(event);
+                }
+                let next_since = since.saturating_add(u32::try_from(progress.len()).unwrap_or(0));
+                let end = record.finished_ms.unwrap_or_else(now_ms);
+                Ok(Some(JobStatus {
+                    id: record.id,
+                    state: record.state,
+                    request: record.request,
+                    cached: record.cached,
+                    elapsed_ms: end.saturating_sub(record.started_ms),
+                    progress,
+                    next_since,
+                    report: record.report,
+                    error: record.error,
+                    expires_in_s: u64::try_from(ttl.max(0)).unwrap_or(0) / 1000,
+                }))
+            }
+        }
+    }
+
     /// A cached report, if one is fresh.
     pub async fn cache_get(&self, key: &str) -> Result<Option<Arc<ProbeReport>>, StoreError> {
         if self.limits.cache_ttl.is_zero() {
@@ -388,6 +625,8 @@ mod tests {
             cache_ttl: Duration::from_secs(60),
             cache_capacity: 8,
             max_egress: 2,
+            job_ttl: Duration::from_secs(60),
+            max_jobs: 4,
         }
     }
 
