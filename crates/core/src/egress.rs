@@ -13,8 +13,8 @@
 //! MAIL, RCPT and DATA get a 5xx, so it cannot relay, and it keeps nothing
 //! a client sends beyond the token.
 
-use crate::probe_types::egress::{EgressPort, OneLiner, Presented, Shell, Tool};
-use crate::probe_types::TlsMode;
+use crate::probe_types::egress::{Arrival, EgressPort, OneLiner, Presented, Shell, Tool};
+use crate::probe_types::{Family, TlsMode};
 
 /// The length of a token, in characters.
 pub const TOKEN_LEN: usize = 16;
@@ -398,6 +398,181 @@ pub fn read_paste(text: &str, code: &str) -> PasteReading {
     PasteReading::NoGreeting
 }
 
+/// What the arrivals show for one port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortFinding {
+    /// The port.
+    pub port: u16,
+    /// A connection arrived over IPv4.
+    pub ipv4: bool,
+    /// A connection arrived over IPv6.
+    pub ipv6: bool,
+    /// The newest TLS version seen on it.
+    pub tls: Option<String>,
+}
+
+impl PortFinding {
+    /// Tells whether anything arrived on this port.
+    pub fn reached(&self) -> bool {
+        self.ipv4 || self.ipv6
+    }
+}
+
+/// The arrivals per port, in the order of `ports`.
+pub fn findings(ports: &[EgressPort], arrivals: &[Arrival]) -> Vec<PortFinding> {
+    ports
+        .iter()
+        .map(|p| {
+            let mine = arrivals.iter().filter(|a| a.port == p.port);
+            let mut finding = PortFinding {
+                port: p.port,
+                ipv4: false,
+                ipv6: false,
+                tls: None,
+            };
+            for arrival in mine {
+                match arrival.family {
+                    Family::Ipv4 => finding.ipv4 = true,
+                    Family::Ipv6 => finding.ipv6 = true,
+                }
+                if arrival.tls.is_some() {
+                    finding.tls.clone_from(&arrival.tls);
+                }
+            }
+            finding
+        })
+        .collect()
+}
+
+/// The verdict on an egress test so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EgressVerdict {
+    /// One sentence, the answer first.
+    pub headline: String,
+    /// The ports that reached the probe.
+    pub reached: Vec<u16>,
+    /// The ports that did not (yet).
+    pub missing: Vec<u16>,
+    /// What each missing port means, one sentence each.
+    pub meanings: Vec<(u16, &'static str)>,
+    /// A port to relay through, for the relay generator: 587, else 465,
+    /// else 2525, among those that reached the probe.
+    pub relay_port: Option<u16>,
+    /// The badge class of the whole ([`Badge::class`]).
+    pub badge: Badge,
+}
+
+/// A status badge of the shared markup (`b-pass`, `b-warn`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    /// Everything reached.
+    Pass,
+    /// Some ports reached, some not.
+    Warn,
+    /// Nothing reached.
+    Fail,
+    /// Nothing to say yet.
+    Unknown,
+}
+
+impl Badge {
+    /// The CSS class of the shared badge markup.
+    pub const fn class(self) -> &'static str {
+        match self {
+            Badge::Pass => "badge b-pass",
+            Badge::Warn => "badge b-warn",
+            Badge::Fail => "badge b-fail",
+            Badge::Unknown => "badge b-unknown",
+        }
+    }
+
+    /// The glyph shown before the word (never colour alone).
+    pub const fn glyph(self) -> &'static str {
+        match self {
+            Badge::Pass => "✓",
+            Badge::Warn => "!",
+            Badge::Fail => "✕",
+            Badge::Unknown => "?",
+        }
+    }
+}
+
+/// What it means when nothing arrived on `port` although the command ran.
+pub fn missing_meaning(port: u16) -> &'static str {
+    match port {
+        25 => "Outbound port 25 is blocked between your server and the internet, most often by the hosting provider or ISP; mail to other servers cannot leave directly.",
+        465 => "Outbound port 465 (submission with implicit TLS) is blocked; a relay on 587 or 2525 may still work.",
+        587 => "Outbound port 587 (submission) is blocked; try 465 or 2525, which relays also offer.",
+        2525 => "Outbound port 2525 is blocked; it is an unofficial alternative some relays offer, so try 587 or 465.",
+        _ => "Nothing arrived on this port: a firewall on the way drops it, or the command was not run.",
+    }
+}
+
+/// Judges the findings: `ran` is false until the user says they ran the
+/// commands (or one arrived), so a port that has not arrived yet is not
+/// called blocked before its command could run.
+pub fn verdict(findings: &[PortFinding], ran: bool) -> EgressVerdict {
+    let reached: Vec<u16> = findings
+        .iter()
+        .filter(|f| f.reached())
+        .map(|f| f.port)
+        .collect();
+    let missing: Vec<u16> = findings
+        .iter()
+        .filter(|f| !f.reached())
+        .map(|f| f.port)
+        .collect();
+    let relay_port = [587, 465, 2525].into_iter().find(|p| reached.contains(p));
+    let list = |ports: &[u16]| {
+        ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (headline, badge) = if reached.is_empty() && !ran {
+        (
+            "Waiting for your server: run a command below on it.".to_owned(),
+            Badge::Unknown,
+        )
+    } else if reached.is_empty() {
+        (
+            "Nothing arrived: no port reaches the internet from your server, or the commands did not run there.".to_owned(),
+            Badge::Fail,
+        )
+    } else if missing.is_empty() {
+        (
+            format!(
+                "Every port reaches the internet from your server: {}.",
+                list(&reached)
+            ),
+            Badge::Pass,
+        )
+    } else {
+        (
+            format!(
+                "Reaches the internet: {}. Not arrived: {}.",
+                list(&reached),
+                list(&missing)
+            ),
+            Badge::Warn,
+        )
+    };
+    let meanings = if ran || !reached.is_empty() {
+        missing.iter().map(|&p| (p, missing_meaning(p))).collect()
+    } else {
+        Vec::new()
+    };
+    EgressVerdict {
+        headline,
+        reached,
+        missing,
+        meanings,
+        relay_port,
+        badge,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,5 +740,55 @@ mod tests {
             read_paste("nc: connect to x port 25 (tcp) timed out", code),
             PasteReading::NoGreeting
         );
+    }
+
+    fn arrival(port: u16, family: Family) -> Arrival {
+        Arrival {
+            port,
+            at_ms: 1,
+            source: "192.0.2.1".parse().unwrap(),
+            family,
+            presented: Presented::Ehlo,
+            tls: None,
+        }
+    }
+
+    #[test]
+    fn the_verdict_names_reached_and_missing_ports_and_a_relay_port() {
+        let ports = default_ports();
+        let none = findings(&ports, &[]);
+        let waiting = verdict(&none, false);
+        assert_eq!(waiting.badge, Badge::Unknown);
+        assert!(
+            waiting.meanings.is_empty(),
+            "not blocked before it could run"
+        );
+        assert_eq!(verdict(&none, true).badge, Badge::Fail);
+        let some = findings(
+            &ports,
+            &[
+                arrival(587, Family::Ipv4),
+                arrival(587, Family::Ipv6),
+                arrival(2525, Family::Ipv4),
+            ],
+        );
+        assert!(some[2].ipv4 && some[2].ipv6);
+        let judged = verdict(&some, false);
+        assert_eq!(judged.badge, Badge::Warn);
+        assert_eq!(judged.reached, [587, 2525]);
+        assert_eq!(judged.missing, [25, 465]);
+        assert_eq!(judged.relay_port, Some(587));
+        assert_eq!(judged.meanings[0].0, 25);
+        assert!(judged.meanings[0].1.contains("blocked"));
+        assert_eq!(
+            judged.headline,
+            "Reaches the internet: 587, 2525. Not arrived: 25, 465."
+        );
+        let all = findings(
+            &ports,
+            &[25, 465, 587, 2525].map(|p| arrival(p, Family::Ipv4)),
+        );
+        assert_eq!(verdict(&all, true).badge, Badge::Pass);
+        assert_eq!(Badge::Warn.class(), "badge b-warn");
     }
 }

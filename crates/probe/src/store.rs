@@ -451,9 +451,9 @@ impl Store {
                     .await?;
                 Ok(())
             }
-            (JobRef::Redis { .. }, Backend::Memory(_)) => Err(StoreError::Backend(
-                "a Redis job in a memory store".into(),
-            )),
+            (JobRef::Redis { .. }, Backend::Memory(_)) => {
+                Err(StoreError::Backend("a Redis job in a memory store".into()))
+            }
         }
     }
 
@@ -475,8 +475,10 @@ impl Store {
             (JobRef::Redis { id, .. }, Backend::Redis(connection)) => {
                 let key = format!("{PREFIX}job:{id}");
                 let mut connection = connection.clone();
-                let current: Option<String> =
-                    redis::cmd("GET").arg(&key).query_async(&mut connection).await?;
+                let current: Option<String> = redis::cmd("GET")
+                    .arg(&key)
+                    .query_async(&mut connection)
+                    .await?;
                 let Some(current) = current else {
                     return Ok(()); // expired meanwhile
                 };
@@ -508,9 +510,9 @@ impl Store {
                     .await?;
                 Ok(())
             }
-            (JobRef::Redis { .. }, Backend::Memory(_)) => Err(StoreError::Backend(
-                "a Redis job in a memory store".into(),
-            )),
+            (JobRef::Redis { .. }, Backend::Memory(_)) => {
+                Err(StoreError::Backend("a Redis job in a memory store".into()))
+            }
         }
     }
 

@@ -139,3 +139,183 @@ pub struct EgressStatus {
     /// The connections that presented the token so far, oldest first.
     pub arrivals: Vec<Arrival>,
 }
+
+mod read {
+    //! Reading the egress wire types from JSON the browser parsed
+    //! ([`super::super::read`]), so the egress page needs no serde decoders.
+
+    use super::super::read::{opt, req, JsonValue, ReadError, ReadJson};
+    use super::*;
+
+    const INVALID: ReadError = ReadError("");
+
+    fn name<V: JsonValue>(value: &V) -> Result<String, ReadError> {
+        value.as_string().ok_or(INVALID)
+    }
+
+    impl ReadJson for Shell {
+        fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
+            match name(value)?.as_str() {
+                "unix" => Ok(Shell::Unix),
+                "windows" => Ok(Shell::Windows),
+                _ => Err(INVALID),
+            }
+        }
+    }
+
+    impl ReadJson for Tool {
+        fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
+            Ok(match name(value)?.as_str() {
+                "curl" => Tool::Curl,
+                "bash" => Tool::Bash,
+                "nc" => Tool::Nc,
+                "openssl" => Tool::Openssl,
+                "swaks" => Tool::Swaks,
+                "powershell" => Tool::Powershell,
+                "telnet" => Tool::Telnet,
+                _ => return Err(INVALID),
+            })
+        }
+    }
+
+    impl ReadJson for Presented {
+        fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
+            Ok(match name(value)?.as_str() {
+                "ehlo" => Presented::Ehlo,
+                "helo" => Presented::Helo,
+                "line" => Presented::Line,
+                _ => return Err(INVALID),
+            })
+        }
+    }
+
+    impl ReadJson for EgressPort {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(EgressPort {
+                port: req(v, "port")?,
+                tls: req(v, "tls")?,
+            })
+        }
+    }
+
+    impl ReadJson for OneLiner {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(OneLiner {
+                shell: req(v, "shell")?,
+                tool: req(v, "tool")?,
+                port: req(v, "port")?,
+                command: req(v, "command")?,
+                typed: req(v, "typed")?,
+            })
+        }
+    }
+
+    impl ReadJson for EgressCreated {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(EgressCreated {
+                token: req(v, "token")?,
+                expires_in_s: req(v, "expires_in_s")?,
+                poll_url: req(v, "poll_url")?,
+                host: req(v, "host")?,
+                ports: req(v, "ports")?,
+                greeting_code: req(v, "greeting_code")?,
+                commands: req(v, "commands")?,
+            })
+        }
+    }
+
+    impl ReadJson for Arrival {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(Arrival {
+                port: req(v, "port")?,
+                at_ms: req(v, "at_ms")?,
+                source: req(v, "source")?,
+                family: req(v, "family")?,
+                presented: req(v, "presented")?,
+                tls: opt(v, "tls")?,
+            })
+        }
+    }
+
+    impl ReadJson for EgressStatus {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(EgressStatus {
+                token: req(v, "token")?,
+                created_ms: req(v, "created_ms")?,
+                expires_in_s: req(v, "expires_in_s")?,
+                arrivals: req(v, "arrivals")?,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::read::{JsonValue, ReadJson};
+    use super::*;
+
+    struct J(serde_json::Value);
+
+    impl JsonValue for J {
+        fn get(&self, name: &str) -> Option<Self> {
+            self.0.get(name).cloned().map(J)
+        }
+        fn keys(&self) -> Vec<String> {
+            self.0
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default()
+        }
+        fn is_null(&self) -> bool {
+            self.0.is_null()
+        }
+        fn as_string(&self) -> Option<String> {
+            self.0.as_str().map(str::to_owned)
+        }
+        fn as_bool(&self) -> Option<bool> {
+            self.0.as_bool()
+        }
+        fn as_safe_integer(&self) -> Option<i64> {
+            self.0.as_i64()
+        }
+        fn items(&self) -> Option<Vec<Self>> {
+            self.0
+                .as_array()
+                .map(|a| a.iter().cloned().map(J).collect())
+        }
+    }
+
+    #[test]
+    fn the_reader_reads_what_serde_writes() {
+        let created = EgressCreated {
+            token: "abcdefghijk23456".into(),
+            expires_in_s: 600,
+            poll_url: "/api/v1/egress/abcdefghijk23456".into(),
+            host: "egress.example.net".into(),
+            ports: crate::egress::default_ports(),
+            greeting_code: "P25-ABCDEF".into(),
+            commands: crate::egress::commands(
+                "egress.example.net",
+                &crate::egress::default_ports(),
+                "abcdefghijk23456",
+            ),
+        };
+        let json = J(serde_json::to_value(&created).unwrap());
+        assert_eq!(EgressCreated::read(&json).unwrap(), created);
+        let status = EgressStatus {
+            token: "abcdefghijk23456".into(),
+            created_ms: 1_700_000_000_000,
+            expires_in_s: 590,
+            arrivals: vec![Arrival {
+                port: 587,
+                at_ms: 1_700_000_001_000,
+                source: "2001:db8::1".parse().unwrap(),
+                family: Family::Ipv6,
+                presented: Presented::Line,
+                tls: Some("TLSv1.3".into()),
+            }],
+        };
+        let json = J(serde_json::to_value(&status).unwrap());
+        assert_eq!(EgressStatus::read(&json).unwrap(), status);
+    }
+}
