@@ -12,7 +12,7 @@ import { serve } from './serve.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const base = process.argv[3] ?? '/port25/';
-const PAGES = ['', 'providers', 'providers/hetzner-cloud', 'glossary', 'diagnose', 'generator', 'tester'];
+const PAGES = ['', 'providers', 'providers/hetzner-cloud', 'glossary', 'diagnose', 'generator', 'tester', 'egress'];
 /** The thresholds: scores are 0-100. */
 const MIN = { performance: 98, accessibility: 100, 'best-practices': 100, seo: 100 };
 const MAX_CLS = 0.02;

@@ -8,6 +8,8 @@
 
 #[cfg(any(not(target_arch = "wasm32"), feature = "diagnose"))]
 pub(crate) mod diagnose;
+#[cfg(any(not(target_arch = "wasm32"), feature = "egress"))]
+pub(crate) mod egress;
 #[cfg(any(not(target_arch = "wasm32"), feature = "generator"))]
 pub(crate) mod generator;
 #[cfg(any(not(target_arch = "wasm32"), feature = "tester"))]
