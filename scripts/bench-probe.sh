@@ -17,7 +17,9 @@
 #     own.
 #
 # Usage: bash scripts/bench-probe.sh   (PORT25_BENCH_RUNS=15, the number of
-# runs per tool in part 1). Needs root for Postfix, like the Postfix test;
+# runs per tool in part 1). With PORT25_BENCH_PERF=FILE and `perf` on PATH,
+# part 3 is also profiled (perf record -g on the service) and the top of the
+# report is written to FILE. Needs root for Postfix, like the Postfix test;
 # installs Postfix and swaks if missing. Everything it starts it stops.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -188,9 +190,20 @@ openssl_per_second=$(awk -v n="$THROUGHPUT_REQUESTS" -v ns="$(($(now_ns) - t0))"
 
 log "part 3: $SILENT_PROBES concurrent probes of a silent listener on $SILENT_IP:$PORT"
 start_service
+PERF_PID=""
+if [ -n "${PORT25_BENCH_PERF:-}" ] && command -v perf >/dev/null 2>&1; then
+  perf record -F 499 -g -p "$SERVICE_PID" -o "$WORK/perf.data" >/dev/null 2>&1 &
+  PERF_PID=$!
+fi
 load=$(timeout 300 node scripts/bench-probe.mjs silent-load "$URL" "$SERVICE_PID" \
   "$SILENT_PROBES" "$SILENT_IP" "$PORT" 60 "$EGRESS_PORT" "$EGRESS_CONNECTIONS")
 curl -fsS "$URL/healthz" >/dev/null || die "the service is not healthy after the load"
+if [ -n "$PERF_PID" ]; then
+  kill -INT "$PERF_PID" 2>/dev/null || true
+  wait "$PERF_PID" 2>/dev/null || true
+  perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
+    grep -v '^$' | head -120 >"$PORT25_BENCH_PERF" || true
+fi
 stop_service
 
 field() { node -e "const o=JSON.parse(process.argv[1]);const v=process.argv[2].split('.').reduce((a,k)=>a?.[k],o);console.log(typeof v==='object'?JSON.stringify(v):v)" "$1" "$2"; }
