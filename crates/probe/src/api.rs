@@ -148,6 +148,7 @@ pub struct ApiState {
     permits: Arc<Semaphore>,
     store: Store,
     egress: Option<Arc<Egress>>,
+    work: Option<tokio::runtime::Handle>,
     config: Arc<ApiConfig>,
 }
 
@@ -188,7 +189,27 @@ impl ApiState {
             permits: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
             store,
             egress: None,
+            work: None,
             config: Arc::new(config),
+        }
+    }
+
+    /// Runs probes on `work`, a runtime of their own, so that a thousand
+    /// probes waiting on sockets never queue the HTTP answers (`/healthz`,
+    /// polls) behind them on the same worker threads.
+    pub fn with_work_runtime(mut self, work: tokio::runtime::Handle) -> Self {
+        self.work = Some(work);
+        self
+    }
+
+    fn spawn<F>(&self, future: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.work {
+            Some(work) => work.spawn(future),
+            None => tokio::spawn(future),
         }
     }
 
@@ -535,7 +556,12 @@ async fn probe(
         return Ok(with_cache_header(Json(&*report).into_response(), true));
     }
     let _permit = state.permit()?;
-    let report = Arc::new(state.prober.probe(&request, None).await?);
+    let prober = state.prober.clone();
+    let report = state
+        .spawn(async move { prober.probe(&request, None).await })
+        .await
+        .map_err(|_| Failure::internal())??;
+    let report = Arc::new(report);
     state.store.cache_put(&key, &report).await?;
     Ok(with_cache_header(Json(&*report).into_response(), false))
 }
@@ -598,7 +624,9 @@ async fn start_job(
     let permit = state.permit()?;
     let job = state.store.job_create(&request, false).await?;
     let id = job.id();
-    tokio::spawn(run_job(state, job, request, key, permit));
+    state
+        .clone()
+        .spawn(run_job(state, job, request, key, permit));
     Ok(created(&id, false))
 }
 

@@ -386,6 +386,15 @@ async fn serve(
     } else {
         anyhow::bail!("--store takes memory or redis://host:port/db");
     };
+    // Probes and the egress listeners run on a runtime of their own; this
+    // one answers HTTP. Under a thousand waiting probes, /healthz and the
+    // polls are then never queued behind probe tasks on the same workers.
+    let work = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("probe-work")
+        .enable_all()
+        .build()
+        .context("starting the probe runtime")?;
+    let entered = work.enter();
     let mut listeners = Vec::new();
     let egress = match egress_options.config() {
         None => None,
@@ -408,7 +417,9 @@ async fn serve(
             Some(egress)
         }
     };
-    let mut state = ApiState::with_store(prober.clone(), config.clone(), store.clone());
+    drop(entered);
+    let mut state = ApiState::with_store(prober.clone(), config.clone(), store.clone())
+        .with_work_runtime(work.handle().clone());
     if let Some(egress) = egress {
         state = state.with_egress(egress);
     }
@@ -433,6 +444,7 @@ async fn serve(
     for listener in listeners {
         listener.abort();
     }
+    work.shutdown_background();
     tracing::info!("probe stopped");
     Ok(())
 }
