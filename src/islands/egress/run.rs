@@ -1,14 +1,14 @@
 //! The browser side of an egress test: create it, then poll its arrivals
 //! until it expires.
 
+use crate::islands::browser_json::{sleep, Parsed};
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use port25_core::probe_types::{
     egress::{Arrival, EgressCreated, EgressStatus},
-    read::{JsonValue, ReadJson},
+    read::ReadJson,
     ApiError,
 };
-use wasm_bindgen::{JsCast, JsValue};
 
 /// How often the arrivals are polled.
 const POLL_MS: i32 = 1000;
@@ -85,52 +85,4 @@ pub(super) fn start(
 fn read<T: ReadJson>(text: Option<String>) -> Result<T, ()> {
     let value = Parsed(js_sys::JSON::parse(&text.ok_or(())?).map_err(drop)?);
     T::read(&value).map_err(drop)
-}
-
-/// A value `JSON.parse` returned.
-struct Parsed(JsValue);
-
-impl JsonValue for Parsed {
-    fn get(&self, name: &str) -> Option<Self> {
-        if !self.0.is_object() {
-            return None;
-        }
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(name))
-            .ok()
-            .filter(|v| !v.is_undefined())
-            .map(Parsed)
-    }
-    fn keys(&self) -> Vec<String> {
-        match self.0.dyn_ref::<js_sys::Object>() {
-            Some(object) => js_sys::Object::keys(object)
-                .iter()
-                .filter_map(|k| k.as_string())
-                .collect(),
-            None => Vec::new(),
-        }
-    }
-    fn is_null(&self) -> bool {
-        self.0.is_null()
-    }
-    fn as_string(&self) -> Option<String> {
-        self.0.as_string()
-    }
-    fn as_bool(&self) -> Option<bool> {
-        self.0.as_bool()
-    }
-    fn as_safe_integer(&self) -> Option<i64> {
-        let n = self.0.as_f64()?;
-        (n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0).then_some(n as i64)
-    }
-    fn items(&self) -> Option<Vec<Self>> {
-        let array = self.0.dyn_ref::<js_sys::Array>()?;
-        Some(array.iter().map(Parsed).collect())
-    }
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
