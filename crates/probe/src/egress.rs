@@ -23,7 +23,6 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -127,7 +126,6 @@ pub struct Egress {
     tls: TlsAcceptor,
     permits: Arc<Semaphore>,
     per_source: Mutex<HashMap<IpAddr, usize>>,
-    next_id: AtomicU64,
 }
 
 impl std::fmt::Debug for Egress {
@@ -195,7 +193,6 @@ impl Egress {
             store,
             tls: TlsAcceptor::from(tls),
             per_source: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(0),
         })
     }
 
@@ -262,7 +259,9 @@ impl Egress {
         let mut seen = Seen {
             port: port.port,
             source,
-            id: self.next_id.fetch_add(1, Ordering::Relaxed) ^ (now_ms() << 20),
+            // Random, so two instances writing one test's arrivals to a
+            // shared store never collide.
+            id: uuid::Uuid::new_v4().as_u64_pair().0,
             tls: None,
             arrival: None,
         };
