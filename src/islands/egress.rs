@@ -287,7 +287,7 @@ pub fn Egress() -> impl IntoView {
                 <div aria-live="polite">{pasted}</div>
             </section>
         })}
-        <p class="egress-sr" id="copy-status" role="status" aria-live="polite"></p>
+        <p class="visually-hidden" id="copy-status" role="status" aria-live="polite"></p>
     }
 }
 
