@@ -16,6 +16,7 @@ export const ROUTES = [
   { path: 'diagnose', h1: 'Diagnose outbound SMTP' },
   { path: 'generator', h1: 'Relay configuration generator' },
   { path: 'tester', h1: 'SMTP connectivity tester' },
+  { path: 'egress', h1: 'Is outbound port 25 blocked on my server?' },
   { path: 'guide', h1: 'Guide to blocked port 25' },
   { path: 'glossary', h1: 'Mail delivery glossary' },
   { path: 'faq', h1: 'Port 25 FAQ' },
@@ -28,7 +29,7 @@ export const ROUTES = [
 ];
 
 /** Pages with a browser bundle of their own (port25_core::site::Bundle); every other page loads `site`. */
-export const TOOLS = ['diagnose', 'generator', 'tester'];
+export const TOOLS = ['diagnose', 'generator', 'tester', 'egress'];
 
 /** The header navigation, in order: label and route. */
 export const NAV = [
@@ -37,6 +38,7 @@ export const NAV = [
   ['Diagnose', 'diagnose'],
   ['Generator', 'generator'],
   ['Tester', 'tester'],
+  ['Egress test', 'egress'],
   ['Guide', 'guide'],
   ['Glossary', 'glossary'],
   ['FAQ', 'faq'],

@@ -4,13 +4,43 @@
 //   node scripts/bench-probe.mjs throughput URL TARGET PORT REQUESTS CONCURRENCY
 //     REQUESTS synchronous probes (POST /api/v1/probe) of TARGET:PORT,
 //     CONCURRENCY at a time: throughput and p50/p99 latency.
-//   node scripts/bench-probe.mjs silent-load URL PROBE_PID PROBES LISTEN_IP PORT SECONDS
-//     Starts a listener on LISTEN_IP:PORT that accepts and never answers,
-//     starts PROBES probe jobs of it at once, samples /healthz latency every
-//     50 ms and the service's RSS (VmRSS, VmHWM) until every job is done or
-//     SECONDS pass.
+//   node scripts/bench-probe.mjs silent-load URL PROBE_PID PROBES LISTEN_IP PORT SECONDS [EGRESS_PORT EGRESS_CONNECTIONS]
+//     Starts a listener on LISTEN_IP:PORT that accepts and never answers;
+//     with EGRESS_PORT, first opens EGRESS_CONNECTIONS idle connections to
+//     the probe's egress listener on 127.0.0.1 (each waits for the greeting,
+//     then says nothing) and measures the service's RSS before and after;
+//     then starts PROBES probe jobs of the silent listener at once, samples
+//     /healthz latency every 50 ms and the service's RSS (VmRSS, VmHWM)
+//     until every job is done or SECONDS pass. The sampler runs in a worker
+//     thread of its own, so the polling of 1,000 jobs on the main thread
+//     does not delay its requests (which measured node, not the service).
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+if (!isMainThread) {
+  // The /healthz sampler: its own event loop, its own connections.
+  const { url } = workerData;
+  let sampling = true;
+  parentPort.on('message', () => {
+    sampling = false;
+  });
+  const latencies = [];
+  let failures = 0;
+  while (sampling) {
+    const t0 = performance.now();
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
+      await response.json();
+      if (response.status === 200) latencies.push(performance.now() - t0);
+      else failures += 1;
+    } catch {
+      failures += 1;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  parentPort.postMessage({ latencies, failures });
+}
 
 const [mode, ...args] = process.argv.slice(2);
 
@@ -80,7 +110,41 @@ async function throughput(url, target, port, requests, concurrency) {
   };
 }
 
-async function silentLoad(url, pid, probes, listenIp, port, seconds) {
+// Opens `count` connections to 127.0.0.1:port and waits for each greeting.
+async function idleConnections(port, count) {
+  const sockets = [];
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve, reject) => {
+          const socket = net.connect(Number(port), '127.0.0.1');
+          sockets.push(socket);
+          socket.once('data', (data) =>
+            data.toString().startsWith('220 ') ? resolve() : reject(new Error(data.toString())),
+          );
+          socket.once('error', reject);
+        }),
+    ),
+  );
+  return sockets;
+}
+
+async function silentLoad(url, pid, probes, listenIp, port, seconds, egressPort, egressCount) {
+  let egress = null;
+  let egressSockets = [];
+  if (egressPort) {
+    const before = memory(pid);
+    egressSockets = await idleConnections(egressPort, egressCount);
+    await new Promise((r) => setTimeout(r, 500));
+    const after = memory(pid);
+    egress = {
+      connections: egressSockets.length,
+      rss_before_kib: before.rss_kib,
+      rss_after_kib: after.rss_kib,
+      per_connection_bytes: Math.round(((after.rss_kib - before.rss_kib) * 1024) / egressCount),
+    };
+  }
   const held = [];
   const server = net.createServer((socket) => {
     // Accept and say nothing: the probe waits for a greeting that never comes.
@@ -92,25 +156,12 @@ async function silentLoad(url, pid, probes, listenIp, port, seconds) {
     server.listen(Number(port), listenIp, resolve);
   });
   const before = memory(pid);
-  const healthLatencies = [];
-  let healthFailures = 0;
-  let sampling = true;
   let rssPeak = before.rss_kib;
-  const sampler = (async () => {
-    while (sampling) {
-      const t0 = performance.now();
-      try {
-        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
-        await response.json();
-        if (response.status === 200) healthLatencies.push(performance.now() - t0);
-        else healthFailures += 1;
-      } catch {
-        healthFailures += 1;
-      }
-      rssPeak = Math.max(rssPeak, memory(pid).rss_kib);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
+  const worker = new Worker(new URL(import.meta.url), { workerData: { url } });
+  const sampled = new Promise((resolve) => worker.once('message', resolve));
+  const rssTimer = setInterval(() => {
+    rssPeak = Math.max(rssPeak, memory(pid).rss_kib);
+  }, 100);
 
   const body = JSON.stringify({ target: listenIp, port: Number(port), mode: 'host' });
   const t0 = performance.now();
@@ -158,10 +209,13 @@ async function silentLoad(url, pid, probes, listenIp, port, seconds) {
     pending = still;
   }
   const allDoneSeconds = (performance.now() - t0) / 1000;
-  sampling = false;
-  await sampler;
+  worker.postMessage('stop');
+  const { latencies: healthLatencies, failures: healthFailures } = await sampled;
+  await worker.terminate();
+  clearInterval(rssTimer);
   const after = memory(pid);
-  for (const socket of held) socket.destroy();
+  const egressStillOpen = egressSockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
+  for (const socket of [...held, ...egressSockets]) socket.destroy();
   server.close();
   return {
     probes,
@@ -176,18 +230,30 @@ async function silentLoad(url, pid, probes, listenIp, port, seconds) {
     rss_before_kib: before.rss_kib,
     rss_peak_sampled_kib: rssPeak,
     vmhwm_kib: after.hwm_kib,
+    egress: egress && { ...egress, still_open_at_end: egressStillOpen },
   };
 }
 
 let result;
-if (mode === 'throughput') {
+if (!isMainThread) {
+  // The sampler worker: nothing more to run.
+} else if (mode === 'throughput') {
   const [url, target, port, requests, concurrency] = args;
   result = await throughput(url, target, port, Number(requests), Number(concurrency));
 } else if (mode === 'silent-load') {
-  const [url, pid, probes, listenIp, port, seconds] = args;
-  result = await silentLoad(url, pid, Number(probes), listenIp, port, Number(seconds));
+  const [url, pid, probes, listenIp, port, seconds, egressPort, egressCount] = args;
+  result = await silentLoad(
+    url,
+    pid,
+    Number(probes),
+    listenIp,
+    port,
+    Number(seconds),
+    egressPort,
+    Number(egressCount ?? 0),
+  );
 } else {
   console.error('usage: bench-probe.mjs throughput|silent-load ...');
   process.exit(2);
 }
-console.log(JSON.stringify(result));
+if (isMainThread) console.log(JSON.stringify(result));

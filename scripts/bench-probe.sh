@@ -7,12 +7,19 @@
 #     interleaved so all three see the same machine load);
 #  2. the service's throughput and p50/p99 latency for synchronous probes of
 #     that Postfix (cache off, so every request is a real SMTP session);
-#  3. a fresh service under 1,000 concurrent probe jobs of a listener that
-#     accepts and never answers: peak memory (VmHWM) and /healthz latency
-#     sampled every 50 ms throughout.
+#     and, beside it, the same number of `openssl s_client -starttls smtp`
+#     sessions at the same concurrency, so the ratio shows what the probe
+#     adds;
+#  3. a fresh service holding 1,000 idle egress connections (its memory
+#     before and after them), then under 1,000 concurrent probe jobs of a
+#     listener that accepts and never answers: peak memory (VmHWM) and
+#     /healthz latency sampled every 50 ms throughout, from a thread of its
+#     own.
 #
 # Usage: bash scripts/bench-probe.sh   (PORT25_BENCH_RUNS=15, the number of
-# runs per tool in part 1). Needs root for Postfix, like the Postfix test;
+# runs per tool in part 1). With PORT25_BENCH_PERF=FILE and `perf` on PATH,
+# part 3 is also profiled (perf record -g on the service) and the top of the
+# report is written to FILE. Needs root for Postfix, like the Postfix test;
 # installs Postfix and swaks if missing. Everything it starts it stops.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -22,6 +29,7 @@ RUNS="${PORT25_BENCH_RUNS:-15}"
 THROUGHPUT_REQUESTS="${PORT25_BENCH_REQUESTS:-300}"
 THROUGHPUT_CONCURRENCY="${PORT25_BENCH_CONCURRENCY:-8}"
 SILENT_PROBES=1000
+EGRESS_CONNECTIONS=1000
 
 bash scripts/validate-relay-configs.sh --install-only
 if ! command -v swaks >/dev/null 2>&1 || ! dpkg -s libnet-ssleay-perl >/dev/null 2>&1; then
@@ -135,14 +143,19 @@ read -r probe_med probe_min probe_max <<<"$(stats_ms "$WORK/probe.ns")"
 read -r openssl_med openssl_min openssl_max <<<"$(stats_ms "$WORK/openssl.ns")"
 read -r swaks_med swaks_min swaks_max <<<"$(stats_ms "$WORK/swaks.ns")"
 
-# start_service: a fresh probe service on a free port; sets SERVICE_PID, URL.
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# start_service: a fresh probe service on a free port, with an egress
+# listener on another; sets SERVICE_PID, URL, EGRESS_PORT.
 start_service() {
   local port
-  port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  port=$(free_port)
+  EGRESS_PORT=$(free_port)
   URL="http://127.0.0.1:$port"
   RUST_LOG=warn "$BIN" serve --listen "127.0.0.1:$port" --allow-loopback \
     --extra-roots "$WORK/ca.pem" --cache-ttl 0 --max-concurrent 1100 --max-jobs 5000 \
     --rate-per-minute 1000000 --rate-burst 1000000 --greeting-timeout 10 --deadline 20 \
+    --egress-name egress.bench.example.net --egress-bind 127.0.0.1 --egress-port "$EGRESS_PORT" \
+    --egress-idle 300 --egress-deadline 300 --egress-per-source 4000 --egress-max-connections 4000 \
     2>"$WORK/service.log" &
   SERVICE_PID=$!
   for _ in $(seq 100); do
@@ -163,11 +176,34 @@ throughput=$(timeout 300 node scripts/bench-probe.mjs throughput "$URL" "$MX_IP"
   "$THROUGHPUT_REQUESTS" "$THROUGHPUT_CONCURRENCY")
 stop_service
 
+log "part 2b: $THROUGHPUT_REQUESTS openssl s_client -starttls smtp sessions, $THROUGHPUT_CONCURRENCY at a time"
+openssl_session() {
+  timeout 30 openssl s_client -starttls smtp -connect "$MX_IP:$PORT" -servername "$MX_NAME" \
+    -CAfile "$WORK/ca.pem" -verify_return_error -brief </dev/null >/dev/null 2>&1
+}
+export -f openssl_session
+export MX_IP PORT MX_NAME WORK
+t0=$(now_ns)
+seq "$THROUGHPUT_REQUESTS" | xargs -P "$THROUGHPUT_CONCURRENCY" -I{} bash -c openssl_session ||
+  die "an openssl session failed"
+openssl_per_second=$(awk -v n="$THROUGHPUT_REQUESTS" -v ns="$(($(now_ns) - t0))" 'BEGIN { printf "%.1f", n / (ns / 1e9) }')
+
 log "part 3: $SILENT_PROBES concurrent probes of a silent listener on $SILENT_IP:$PORT"
 start_service
+PERF_PID=""
+if [ -n "${PORT25_BENCH_PERF:-}" ] && command -v perf >/dev/null 2>&1; then
+  perf record -F 499 -g -p "$SERVICE_PID" -o "$WORK/perf.data" >/dev/null 2>&1 &
+  PERF_PID=$!
+fi
 load=$(timeout 300 node scripts/bench-probe.mjs silent-load "$URL" "$SERVICE_PID" \
-  "$SILENT_PROBES" "$SILENT_IP" "$PORT" 60)
+  "$SILENT_PROBES" "$SILENT_IP" "$PORT" 60 "$EGRESS_PORT" "$EGRESS_CONNECTIONS")
 curl -fsS "$URL/healthz" >/dev/null || die "the service is not healthy after the load"
+if [ -n "$PERF_PID" ]; then
+  kill -INT "$PERF_PID" 2>/dev/null || true
+  wait "$PERF_PID" 2>/dev/null || true
+  perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
+    grep -v '^$' | head -120 >"$PORT25_BENCH_PERF" || true
+fi
 stop_service
 
 field() { node -e "const o=JSON.parse(process.argv[1]);const v=process.argv[2].split('.').reduce((a,k)=>a?.[k],o);console.log(typeof v==='object'?JSON.stringify(v):v)" "$1" "$2"; }
@@ -187,8 +223,12 @@ printf '   %-44s %s\n' "throughput (probes/s)" "$(field "$throughput" per_second
 printf '   %-44s %s / %s / %s\n' "latency p50 / p99 / max (ms)" "$(field "$throughput" p50_ms)" "$(field "$throughput" p99_ms)" "$(field "$throughput" max_ms)"
 printf '   %-44s %s\n' "outcomes" "$(field "$throughput" outcomes)"
 printf '   %-44s %s\n' "HTTP errors" "$(field "$throughput" http_errors)"
+printf '   %-44s %s\n' "openssl s_client, same count and concurrency (sessions/s)" "$openssl_per_second"
+printf '   %-44s %s\n' "ratio probe / openssl" "$(awk -v a="$(field "$throughput" per_second)" -v b="$openssl_per_second" 'BEGIN { printf "%.2f", a / b }')"
 echo
-echo "3. Service: $SILENT_PROBES concurrent probe jobs of a listener that never answers"
+echo "3. Service: $EGRESS_CONNECTIONS idle egress connections, then $SILENT_PROBES concurrent probe jobs of a listener that never answers"
+printf '   %-44s %s\n' "idle egress connections held" "$(field "$load" egress.connections) (still open at the end: $(field "$load" egress.still_open_at_end))"
+printf '   %-44s %s -> %s (%s bytes each)\n' "RSS before -> with them (KiB)" "$(field "$load" egress.rss_before_kib)" "$(field "$load" egress.rss_after_kib)" "$(field "$load" egress.per_connection_bytes)"
 printf '   %-44s %s\n' "jobs accepted" "$(field "$load" accepted) (refused: $(field "$load" refused))"
 printf '   %-44s %s\n' "all started within (s)" "$(field "$load" start_seconds)"
 printf '   %-44s %s\n' "all finished within (s)" "$(field "$load" done_seconds) (still running: $(field "$load" still_running))"

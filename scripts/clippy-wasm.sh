@@ -6,6 +6,6 @@ source "$(dirname "$0")/lib.sh"
 cd "$PORT25_ROOT"
 wasm=(--target wasm32-unknown-unknown --quiet)
 cargo clippy "${wasm[@]}" -p port25-enhance --bins -- -D warnings
-for tool in diagnose generator tester; do
+for tool in diagnose generator tester egress; do
   cargo clippy "${wasm[@]}" -p port25-site --no-default-features --features "$tool" --bin "$tool" -- -D warnings
 done

@@ -14,7 +14,7 @@ import { serve } from './serve.mjs';
 const dist = process.argv[2] ?? 'dist';
 const base = process.argv[3] ?? '/port25/';
 const PAGES = process.env.PORT25_LIGHTHOUSE_PAGES?.split(',') ??
-  ['', 'providers', 'providers/hetzner-cloud', 'relays', 'glossary', 'diagnose', 'generator', 'tester'];
+  ['', 'providers', 'providers/hetzner-cloud', 'relays', 'glossary', 'diagnose', 'generator', 'tester', 'egress'];
 /** The thresholds: scores are 0-100. */
 const MIN = { performance: 98, accessibility: 100, 'best-practices': 100, seo: 100 };
 const MAX_CLS = 0.02;

@@ -27,7 +27,7 @@
 # checks cover it.
 
 # Every group, in the order the test command needs them.
-PORT25_PACKAGE_GROUPS=(rust-web node browser checks dns mta mta-unpacked mta-libs relay-e2e spreadsheet)
+PORT25_PACKAGE_GROUPS=(rust-web node browser checks dns mta mta-unpacked mta-libs relay-e2e spreadsheet egress)
 
 port25_distro() {
   local file="${PORT25_OS_RELEASE:-/etc/os-release}" id="" like=""
@@ -108,6 +108,12 @@ port25_packages() {
     # Installed by scripts/test-csv-spreadsheet.sh: LibreOffice Calc without
     # its GUI, to read the CSV downloads with a real spreadsheet parser.
     spreadsheet:debian | spreadsheet:ubuntu) names=(libreoffice-calc-nogui python3) ;;
+
+    # Installed by scripts/test-egress.sh: the shared store (Redis 7.0 on
+    # Debian 12, 7.0 on Ubuntu 24.04), the clients whose one-liners the
+    # egress test hands out, and the network-namespace test's firewall.
+    egress:debian | egress:ubuntu)
+      names=(redis-server curl netcat-openbsd openssl swaks telnet nftables iproute2 util-linux python3) ;;
 
     *) ;; # another distribution: its own package manager, by hand
   esac

@@ -374,6 +374,7 @@ fn page(route: Route<'static>) -> Result<(String, String, AnyView)> {
                 Page::Diagnose => view! { <DiagnosePage /> }.into_any(),
                 Page::Generator => view! { <GeneratorPage /> }.into_any(),
                 Page::Tester => view! { <TesterPage /> }.into_any(),
+                Page::Egress => view! { <EgressPage /> }.into_any(),
                 Page::Glossary => view! { <Glossary /> }.into_any(),
                 Page::Faq => view! { <Faq /> }.into_any(),
                 Page::Guide => view! { <Guide /> }.into_any(),
@@ -551,6 +552,7 @@ pub(crate) mod tests {
             "diagnose",
             "generator",
             "tester",
+            "egress",
             "reader",
             "search",
         ] {

@@ -7,6 +7,7 @@ use port25_core::site::Page;
 
 use crate::islands::{
     diagnose::{commands::Commands, whole_tree::WholeTree, Diagnose},
+    egress::Egress,
     generator::Generator,
     tester::Tester,
 };
@@ -59,5 +60,47 @@ pub(crate) fn TesterPage() -> impl IntoView {
             </p>
         </noscript>
         <Tester />
+    }
+}
+
+/// The egress test page: the island, and without JavaScript the test
+/// explained with generic commands.
+#[component]
+pub(crate) fn EgressPage() -> impl IntoView {
+    view! {
+        <h1>{Page::Egress.title()}</h1>
+        <noscript>
+            <p class="notice">
+                "The live test needs JavaScript: the page asks a probe service for a test token "
+                "and shows your server's connections as they arrive. Without it, the commands "
+                "below show what the test does."
+            </p>
+        </noscript>
+        <Egress />
+        <section aria-labelledby="egress-how-heading">
+            <h2 id="egress-how-heading">"How the test works"</h2>
+            <p>
+                "The probe listens on ports 25, 465, 587 and 2525 and answers like a mail server, "
+                "with a greeting that carries its test code. Your server connects and gives the "
+                "test's token as its EHLO name; the page sees that connection arrive, per port and "
+                "address family. A port that never arrives is blocked on the way out, by your "
+                "provider, your network or a firewall. With HOST the probe's egress name and TOKEN "
+                "the test's token, the commands look like this:"
+            </p>
+            <pre><code>
+                "curl -v --max-time 15 smtp://HOST:25/TOKEN
+    "
+                "printf 'EHLO TOKEN\r\nQUIT\r\n' | nc -w 15 HOST 587
+    "
+                "echo QUIT | openssl s_client -connect HOST:587 -starttls smtp -name TOKEN -crlf -brief
+    "
+                "swaks --server HOST --port 2525 --quit-after EHLO --helo TOKEN --to TOKEN@HOST"
+            </code></pre>
+            <p>
+                "If a command prints a greeting without the probe's test code, something between "
+                "your server and the internet answered in its place: an intercepting proxy of your "
+                "ISP, or an antivirus program."
+            </p>
+        </section>
     }
 }

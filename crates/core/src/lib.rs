@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod checks_view;
 pub mod content;
 pub mod diagnose;
+pub mod egress;
 pub mod kb;
 pub mod mailsec;
 pub mod markdown;

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod checks;
 mod decode;
+pub mod egress;
 pub mod read;
 
 /// The ports a probe may target: 25 (relay, RFC 5321), 465 (submissions with

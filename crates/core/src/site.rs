@@ -24,6 +24,9 @@ pub enum Page {
     Generator,
     /// The live connectivity tester backed by the probe service.
     Tester,
+    /// The egress test: does the visitor's own server reach the internet
+    /// on 25, 465, 587 and 2525?
+    Egress,
     /// Mail and DNS terms explained.
     Glossary,
     /// Frequently asked questions.
@@ -43,13 +46,14 @@ pub enum Page {
 
 impl Page {
     /// Every page, in navigation order, the 404 page last.
-    pub const ALL: [Page; 13] = [
+    pub const ALL: [Page; 14] = [
         Page::Home,
         Page::Providers,
         Page::Relays,
         Page::Diagnose,
         Page::Generator,
         Page::Tester,
+        Page::Egress,
         Page::Guide,
         Page::Glossary,
         Page::Faq,
@@ -60,12 +64,13 @@ impl Page {
     ];
 
     /// The pages linked from the header navigation, in order.
-    pub const NAV: [Page; 9] = [
+    pub const NAV: [Page; 10] = [
         Page::Providers,
         Page::Relays,
         Page::Diagnose,
         Page::Generator,
         Page::Tester,
+        Page::Egress,
         Page::Guide,
         Page::Glossary,
         Page::Faq,
@@ -84,6 +89,7 @@ impl Page {
             Page::Diagnose => "/diagnose",
             Page::Generator => "/generator",
             Page::Tester => "/tester",
+            Page::Egress => "/egress",
             Page::Glossary => "/glossary",
             Page::Faq => "/faq",
             Page::Guide => "/guide",
@@ -115,6 +121,7 @@ impl Page {
             Page::Diagnose => "Diagnose outbound SMTP",
             Page::Generator => "Relay configuration generator",
             Page::Tester => "SMTP connectivity tester",
+            Page::Egress => "Is outbound port 25 blocked on my server?",
             Page::Glossary => "Mail delivery glossary",
             Page::Faq => "Port 25 FAQ",
             Page::Guide => "Guide to blocked port 25",
@@ -134,6 +141,7 @@ impl Page {
             Page::Diagnose => "Answer a few questions about what your server sees and find out whether port 25 is blocked, and by whom.",
             Page::Generator => "Generate a complete Postfix, Exim, OpenSMTPD or msmtp configuration to relay mail through a submission service.",
             Page::Tester => "Check a mail server's MX records, banner, EHLO, STARTTLS and certificate from outside your network.",
+            Page::Egress => "Run one command on your server and watch which of ports 25, 465, 587 and 2525 reach the internet from it.",
             Page::Glossary => "Plain explanations of SMTP, MX, STARTTLS, SPF, DKIM, DMARC and the other terms of mail delivery.",
             Page::Faq => "Answers to common questions about blocked port 25, submission ports 587 and 465, and relaying mail.",
             Page::Guide => "Why providers block port 25, how to diagnose it, and the ways to send mail anyway, step by step.",
@@ -153,6 +161,7 @@ impl Page {
             Page::Diagnose => "Diagnose",
             Page::Generator => "Generator",
             Page::Tester => "Tester",
+            Page::Egress => "Egress test",
             Page::Glossary => "Glossary",
             Page::Faq => "FAQ",
             Page::Guide => "Guide",
@@ -169,6 +178,7 @@ impl Page {
             Page::Diagnose => Bundle::Diagnose,
             Page::Generator => Bundle::Generator,
             Page::Tester => Bundle::Tester,
+            Page::Egress => Bundle::Egress,
             _ => Bundle::Site,
         }
     }
@@ -204,16 +214,19 @@ pub enum Bundle {
     Generator,
     /// The connectivity tester.
     Tester,
+    /// The egress test.
+    Egress,
 }
 
 impl Bundle {
     /// Every bundle; the site bundle first (Trunk builds it, the build script
     /// the others).
-    pub const ALL: [Bundle; 4] = [
+    pub const ALL: [Bundle; 5] = [
         Bundle::Site,
         Bundle::Diagnose,
         Bundle::Generator,
         Bundle::Tester,
+        Bundle::Egress,
     ];
 
     /// The bundle's name: the wasm binary Trunk builds (`site` from
@@ -225,6 +238,7 @@ impl Bundle {
             Bundle::Diagnose => "diagnose",
             Bundle::Generator => "generator",
             Bundle::Tester => "tester",
+            Bundle::Egress => "egress",
         }
     }
 }

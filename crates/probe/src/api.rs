@@ -36,6 +36,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use ipnet::IpNet;
+use port25_core::probe_types::egress::{EgressCreated, EgressStatus};
 use port25_core::probe_types::{
     ApiError, Event, JobCreated, JobStatus, MxAnswer, ProbeInfo, ProbeReport, ProbeRequest,
     ALLOWED_PORTS,
@@ -49,8 +50,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::dns::LookupError;
-use crate::jobs::{lock, JobHandle, Jobs, DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
-use crate::limits::{client_ip, ClientLimiter};
+use crate::egress::Egress;
+use crate::jobs::{DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
+use crate::limits::client_ip;
+use crate::store::{now_ms, EgressRecord, JobRef, Store, StoreError, StoreLimits};
 use crate::{ProbeError, Prober};
 
 /// The largest request body accepted, in bytes: a probe request is tiny.
@@ -143,30 +146,78 @@ pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
 pub struct ApiState {
     prober: Arc<Prober>,
     permits: Arc<Semaphore>,
-    limiter: Arc<ClientLimiter>,
-    cache: moka::sync::Cache<String, Arc<ProbeReport>>,
-    jobs: Arc<Jobs>,
+    store: Store,
+    egress: Option<Arc<Egress>>,
+    work: Option<tokio::runtime::Handle>,
     config: Arc<ApiConfig>,
 }
 
+impl ApiConfig {
+    /// The limits the store applies, from these settings.
+    pub fn store_limits(&self) -> StoreLimits {
+        StoreLimits {
+            rate_per_minute: self.rate_per_minute,
+            rate_burst: self.rate_burst,
+            cache_ttl: if self.cache_capacity == 0 {
+                Duration::ZERO
+            } else {
+                self.cache_ttl
+            },
+            cache_capacity: self.cache_capacity,
+            max_egress: DEFAULT_MAX_EGRESS,
+            job_ttl: self.job_ttl,
+            max_jobs: self.max_jobs,
+        }
+    }
+}
+
+/// The most egress tests the memory store keeps at once.
+pub const DEFAULT_MAX_EGRESS: usize = 4096;
+
 impl ApiState {
-    /// Returns state running `prober` under `config`.
+    /// Returns state running `prober` under `config`, with a store in
+    /// memory.
     pub fn new(prober: Prober, config: ApiConfig) -> Self {
-        let cache = moka::sync::Cache::builder()
-            .max_capacity(config.cache_capacity)
-            .time_to_live(config.cache_ttl.max(Duration::from_millis(1)))
-            .build();
+        let store = Store::memory(config.store_limits());
+        ApiState::with_store(prober, config, store)
+    }
+
+    /// Returns state running `prober` under `config` over `store`.
+    pub fn with_store(prober: Prober, config: ApiConfig, store: Store) -> Self {
         ApiState {
             prober: Arc::new(prober),
             permits: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
-            limiter: Arc::new(ClientLimiter::new(
-                config.rate_per_minute,
-                config.rate_burst,
-            )),
-            cache,
-            jobs: Arc::new(Jobs::new(config.max_jobs, config.job_ttl)),
+            store,
+            egress: None,
+            work: None,
             config: Arc::new(config),
         }
+    }
+
+    /// Runs probes on `work`, a runtime of their own, so that a thousand
+    /// probes waiting on sockets never queue the HTTP answers (`/healthz`,
+    /// polls) behind them on the same worker threads.
+    pub fn with_work_runtime(mut self, work: tokio::runtime::Handle) -> Self {
+        self.work = Some(work);
+        self
+    }
+
+    fn spawn<F>(&self, future: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.work {
+            Some(work) => work.spawn(future),
+            None => tokio::spawn(future),
+        }
+    }
+
+    /// Offers egress tests for `egress`'s listeners (which must use the
+    /// same store).
+    pub fn with_egress(mut self, egress: Arc<Egress>) -> Self {
+        self.egress = Some(egress);
+        self
     }
 
     /// What the service tells about itself at `GET /api/v1/info`.
@@ -180,10 +231,10 @@ impl ApiState {
             deadline_s: session.deadline.as_secs(),
             max_addresses: u32::try_from(self.prober.max_addresses).unwrap_or(u32::MAX),
             max_concurrent: u32::try_from(self.config.max_concurrent.max(1)).unwrap_or(u32::MAX),
-            rate_limit_per_minute: self.limiter.per_minute(),
-            rate_limit_burst: self.limiter.burst(),
+            rate_limit_per_minute: self.store.limits().rate_per_minute.max(1),
+            rate_limit_burst: self.store.limits().rate_burst.max(1),
             cache_ttl_s: self.config.cache_ttl.as_secs(),
-            job_ttl_s: self.jobs.ttl().as_secs(),
+            job_ttl_s: self.store.limits().job_ttl.as_secs(),
         }
     }
 
@@ -208,6 +259,7 @@ globally (503); errors are JSON.",
     ),
     tags(
         (name = "probe", description = "Probes and their jobs"),
+        (name = "egress", description = "Egress tests: the user's server connects to the probe"),
         (name = "service", description = "The service itself")
     )
 )]
@@ -223,6 +275,8 @@ fn documented_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(probe))
         .routes(routes!(start_job))
         .routes(routes!(job_status))
+        .routes(routes!(create_egress))
+        .routes(routes!(egress_status))
 }
 
 /// Returns the OpenAPI 3.1 document of the API, generated from the routes
@@ -372,6 +426,25 @@ impl From<ProbeError> for Failure {
     }
 }
 
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Full => Failure::busy(),
+            StoreError::Backend(detail) => {
+                tracing::warn!(%detail, "store failed");
+                Failure {
+                    retry_after: Some(5),
+                    ..Failure::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "store-unavailable",
+                        "The probe's store is not answering; try again shortly.",
+                    )
+                }
+            }
+        }
+    }
+}
+
 impl From<JsonRejection> for Failure {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
@@ -408,7 +481,12 @@ impl FromRequestParts<ApiState> for Admitted {
             .await
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
         let client = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
-        state.limiter.check(client).map_err(Failure::rate_limited)?;
+        state
+            .store
+            .rate_check(client)
+            .await
+            .map_err(Failure::from)?
+            .map_err(Failure::rate_limited)?;
         Ok(Admitted)
     }
 }
@@ -474,12 +552,17 @@ async fn probe(
 ) -> Result<Response, Failure> {
     let Json(request) = body?;
     let key = state.prober.precheck(&request)?;
-    if let Some(report) = state.cache.get(&key) {
+    if let Some(report) = state.store.cache_get(&key).await? {
         return Ok(with_cache_header(Json(&*report).into_response(), true));
     }
     let _permit = state.permit()?;
-    let report = Arc::new(state.prober.probe(&request, None).await?);
-    state.cache.insert(key, report.clone());
+    let prober = state.prober.clone();
+    let report = state
+        .spawn(async move { prober.probe(&request, None).await })
+        .await
+        .map_err(|_| Failure::internal())??;
+    let report = Arc::new(report);
+    state.store.cache_put(&key, &report).await?;
     Ok(with_cache_header(Json(&*report).into_response(), false))
 }
 
@@ -512,31 +595,38 @@ async fn start_job(
 ) -> Result<Response, Failure> {
     let Json(request) = body?;
     let key = state.prober.precheck(&request)?;
-    if let Some(report) = state.cache.get(&key) {
-        let job = state
-            .jobs
-            .create(request, true)
-            .map_err(|_| Failure::busy())?;
-        let mut done = lock(&job);
+    if let Some(report) = state.store.cache_get(&key).await? {
+        let job = state.store.job_create(&request, true).await?;
         // The page shows progress the same way for a cached report.
-        done.push(Event::MxResolved {
-            answer: report.mx.clone(),
-        });
+        state
+            .store
+            .job_push(
+                &job,
+                Event::MxResolved {
+                    answer: report.mx.clone(),
+                },
+            )
+            .await?;
         for result in &report.results {
-            done.push(Event::AddressDone {
-                result: Box::new(result.clone()),
-            });
+            state
+                .store
+                .job_push(
+                    &job,
+                    Event::AddressDone {
+                        result: Box::new(result.clone()),
+                    },
+                )
+                .await?;
         }
-        done.finish(report);
-        return Ok(created(done.id(), true));
+        state.store.job_end(&job, Ok(report)).await?;
+        return Ok(created(&job.id(), true));
     }
     let permit = state.permit()?;
-    let job = state
-        .jobs
-        .create(request.clone(), false)
-        .map_err(|_| Failure::busy())?;
-    let id = lock(&job).id().to_owned();
-    tokio::spawn(run_job(state, job, request, key, permit));
+    let job = state.store.job_create(&request, false).await?;
+    let id = job.id();
+    state
+        .clone()
+        .spawn(run_job(state, job, request, key, permit));
     Ok(created(&id, false))
 }
 
@@ -558,7 +648,7 @@ fn created(id: &str, cached: bool) -> Response {
 /// come, then its report or error. Holds the concurrency permit throughout.
 async fn run_job(
     state: ApiState,
-    job: JobHandle,
+    job: JobRef,
     request: ProbeRequest,
     key: String,
     _permit: OwnedSemaphorePermit,
@@ -566,9 +656,12 @@ async fn run_job(
     let (events, mut received) = mpsc::channel(EVENT_BUFFER);
     let collector = {
         let job = job.clone();
+        let store = state.store.clone();
         tokio::spawn(async move {
             while let Some(event) = received.recv().await {
-                lock(&job).push(event);
+                if let Err(error) = store.job_push(&job, event).await {
+                    tracing::warn!(%error, "recording a job's progress failed");
+                }
             }
         })
     };
@@ -578,14 +671,19 @@ async fn run_job(
     let outcome = tokio::spawn(async move { prober.probe(&request, Some(events)).await }).await;
     // The probe's senders are gone, so the collector ends once drained.
     let _ = collector.await;
-    match outcome {
+    let end = match outcome {
         Ok(Ok(report)) => {
             let report = Arc::new(report);
-            state.cache.insert(key, report.clone());
-            lock(&job).finish(report);
+            if let Err(error) = state.store.cache_put(&key, &report).await {
+                tracing::warn!(%error, "caching a report failed");
+            }
+            Ok(report)
         }
-        Ok(Err(error)) => lock(&job).fail(Failure::from(error).body),
-        Err(_) => lock(&job).fail(Failure::internal().body),
+        Ok(Err(error)) => Err(Failure::from(error).body),
+        Err(_) => Err(Failure::internal().body),
+    };
+    if let Err(error) = state.store.job_end(&job, end).await {
+        tracing::warn!(%error, "ending a job failed");
     }
 }
 
@@ -617,14 +715,17 @@ async fn job_status(
     query: Result<Query<JobQuery>, QueryRejection>,
 ) -> Result<Json<JobStatus>, Failure> {
     let Query(query) = query?;
-    let job = state.jobs.get(&id).ok_or_else(|| {
-        Failure::new(
-            StatusCode::NOT_FOUND,
-            "no-such-job",
-            "There is no such job; jobs are kept for a few minutes.",
-        )
-    })?;
-    let status = lock(&job).status(query.since.unwrap_or(0), state.jobs.ttl());
+    let status = state
+        .store
+        .job_status(&id, query.since.unwrap_or(0))
+        .await?
+        .ok_or_else(|| {
+            Failure::new(
+                StatusCode::NOT_FOUND,
+                "no-such-job",
+                "There is no such job; jobs are kept for a few minutes.",
+            )
+        })?;
     Ok(Json(status))
 }
 
@@ -660,6 +761,99 @@ async fn mx(
     let Query(query) = query?;
     let _permit = state.permit()?;
     Ok(Json(state.prober.mx(&query.domain).await?))
+}
+
+/// Creates an egress test: a random token, valid about ten minutes, and
+/// commands that make the user's server connect to the probe's egress
+/// listeners and present it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/egress",
+    tag = "egress",
+    responses(
+        (status = 201, description = "The test", body = EgressCreated,
+            headers(("location" = String, description = "The test's poll URL"))),
+        (status = 404, description = "This probe runs no egress listeners", body = ApiError),
+        (status = 429, description = "This client's rate limit", body = ApiError,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The probe keeps as many tests as it allows, or its store is not answering", body = ApiError,
+            headers(("retry-after" = u64, description = "Seconds to wait"))),
+    )
+)]
+async fn create_egress(State(state): State<ApiState>, _: Admitted) -> Result<Response, Failure> {
+    let egress = state.egress.as_ref().ok_or_else(no_egress)?;
+    let config = egress.config();
+    let mut bytes = [0u8; 10];
+    bytes.copy_from_slice(&uuid::Uuid::new_v4().into_bytes()[..10]);
+    let token = port25_core::egress::token_from_bytes(bytes);
+    let created_ms = now_ms();
+    let ttl_ms = u64::try_from(config.ttl.as_millis()).unwrap_or(u64::MAX);
+    state
+        .store
+        .egress_create(&EgressRecord {
+            token: token.clone(),
+            created_ms,
+            expires_ms: created_ms.saturating_add(ttl_ms),
+        })
+        .await?;
+    let poll_url = format!("/api/v1/egress/{token}");
+    let body = EgressCreated {
+        commands: port25_core::egress::commands(&config.host, &config.ports, &token),
+        token,
+        expires_in_s: config.ttl.as_secs(),
+        poll_url: poll_url.clone(),
+        host: config.host.clone(),
+        ports: config.ports.clone(),
+        greeting_code: config.code.clone(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, poll_url)],
+        Json(body),
+    )
+        .into_response())
+}
+
+fn no_egress() -> Failure {
+    Failure::new(
+        StatusCode::NOT_FOUND,
+        "no-egress",
+        "This probe runs no egress listeners.",
+    )
+}
+
+/// Reads an egress test: the connections that presented its token so far.
+/// Tests and their arrivals are forgotten when they expire.
+#[utoipa::path(
+    get,
+    path = "/api/v1/egress/{token}",
+    tag = "egress",
+    params(("token" = String, Path, description = "The test's token")),
+    responses(
+        (status = 200, description = "The test and its arrivals", body = EgressStatus),
+        (status = 404, description = "No such test, or it expired", body = ApiError),
+        (status = 503, description = "The probe's store is not answering", body = ApiError),
+    )
+)]
+async fn egress_status(
+    State(state): State<ApiState>,
+    Path(token): Path<String>,
+) -> Result<Json<EgressStatus>, Failure> {
+    let missing = || {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            "no-such-test",
+            "There is no such egress test; tests are kept for ten minutes.",
+        )
+    };
+    let token = port25_core::egress::parse_token(&token).ok_or_else(missing)?;
+    let (record, arrivals) = state.store.egress_get(&token).await?.ok_or_else(missing)?;
+    Ok(Json(EgressStatus {
+        token,
+        created_ms: record.created_ms,
+        expires_in_s: record.expires_ms.saturating_sub(now_ms()) / 1000,
+        arrivals,
+    }))
 }
 
 async fn not_found() -> Failure {

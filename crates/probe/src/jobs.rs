@@ -118,6 +118,7 @@ pub struct Jobs {
     jobs: Mutex<HashMap<String, JobHandle>>,
     max: usize,
     ttl: Duration,
+    swept: Mutex<Instant>,
 }
 
 impl Jobs {
@@ -127,6 +128,7 @@ impl Jobs {
             jobs: Mutex::new(HashMap::new()),
             max: max.max(1),
             ttl,
+            swept: Mutex::new(Instant::now()),
         }
     }
 
@@ -147,7 +149,18 @@ impl Jobs {
         let mut jobs = self.map();
         let now = Instant::now();
         let ttl = self.ttl;
-        jobs.retain(|_, job| lock(job).started + ttl > now);
+        // Sweeping locks every job: done when the store is full or once a
+        // second, not on every create (1,000 creates at once made it
+        // quadratic and held the map's lock, stalling the event loop).
+        let mut swept = self
+            .swept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if jobs.len() >= self.max || now.duration_since(*swept) >= Duration::from_secs(1) {
+            jobs.retain(|_, job| lock(job).started + ttl > now);
+            *swept = now;
+        }
+        drop(swept);
         if jobs.len() >= self.max {
             return Err(Full);
         }

@@ -24,12 +24,14 @@ pub mod api;
 pub mod checks;
 pub mod dns;
 pub mod dnssec;
+pub mod egress;
 pub mod guard;
 pub mod jobs;
 pub mod limits;
 pub mod policy_fetch;
 pub mod reply;
 pub mod session;
+pub mod store;
 pub mod text;
 pub mod tls;
 

@@ -66,7 +66,7 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
 
 /// Reads an IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) as the IPv4
 /// address it is, so a dual-stack listener keys clients like an IPv4 one.
-fn unmap(ip: IpAddr) -> IpAddr {
+pub fn unmap(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,

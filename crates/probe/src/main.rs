@@ -7,7 +7,7 @@
 //! connect (timeout, refused, unreachable), 4 nothing probed (a target the
 //! SSRF guard refuses, a failed lookup, Null MX, no admitted address). `serve` exits 0 after a clean shutdown, 1 on error.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,7 +16,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ipnet::IpNet;
-use port25_core::probe_types::{ProbeMode, ProbeRequest};
+use port25_core::probe_types::egress::EgressPort;
+use port25_core::probe_types::{ProbeMode, ProbeRequest, TlsMode};
 use port25_probe::api::{
     parse_origin, router, ApiConfig, ApiState, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_CONCURRENT,
     DEFAULT_RATE_BURST, DEFAULT_RATE_PER_MINUTE,
@@ -24,10 +25,12 @@ use port25_probe::api::{
 use port25_probe::checks::ChecksConfig;
 use port25_probe::dns::HickoryResolver;
 use port25_probe::dnssec::DnsClient;
+use port25_probe::egress::{tls_config, Egress, EgressConfig};
 use port25_probe::guard::Guard;
 use port25_probe::jobs::DEFAULT_MAX_JOBS;
 use port25_probe::limits::parse_proxy;
 use port25_probe::policy_fetch::FetchConfig;
+use port25_probe::store::Store;
 use port25_probe::{CheckStatus, ProbeError, Prober};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
@@ -88,6 +91,13 @@ enum Command {
             value_parser = parse_proxy,
         )]
         trusted_proxies: Vec<IpNet>,
+        /// Where egress tests, jobs' cache and rate limits live: `memory`
+        /// (this process) or `redis://host:port/db`, shared by every
+        /// instance that names the same Redis.
+        #[arg(long, env = "PORT25_PROBE_STORE", default_value = "memory")]
+        store: String,
+        #[command(flatten)]
+        egress: Box<EgressOptions>,
         #[command(flatten)]
         probe: ProbeOptions,
     },
@@ -212,6 +222,101 @@ impl ProbeOptions {
     }
 }
 
+/// The egress listeners (off unless `--egress-name` is given).
+#[derive(Debug, clap::Args)]
+struct EgressOptions {
+    /// Turns the egress listeners on: the name they greet with, which
+    /// should resolve to this machine (the commands connect to it).
+    #[arg(long, env = "PORT25_PROBE_EGRESS_NAME")]
+    egress_name: Option<String>,
+    /// The host the commands connect to, when not the name (an address, or
+    /// a load balancer's name).
+    #[arg(long, env = "PORT25_PROBE_EGRESS_HOST")]
+    egress_host: Option<String>,
+    /// Addresses the egress listeners bind; IPv4 and IPv6 by default.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_BIND", value_delimiter = ',', default_values = ["0.0.0.0", "::"])]
+    egress_bind: Vec<IpAddr>,
+    /// Ports the egress listeners answer on; 465 is implicit TLS, every
+    /// other port offers STARTTLS.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_PORTS", value_delimiter = ',', default_values = ["25", "465", "587", "2525"])]
+    egress_port: Vec<u16>,
+    /// Which of those ports speak implicit TLS (RFC 8314) instead of
+    /// offering STARTTLS.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_IMPLICIT_TLS_PORTS", value_delimiter = ',', default_values = ["465"])]
+    egress_implicit_tls_port: Vec<u16>,
+    /// PEM certificate chain for STARTTLS and 465 (with --egress-key);
+    /// without it a self-signed certificate is made at start.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_CERT", requires = "egress_key")]
+    egress_cert: Option<PathBuf>,
+    /// PEM private key of --egress-cert.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_KEY", requires = "egress_cert")]
+    egress_key: Option<PathBuf>,
+    /// Seconds an egress test lives.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_TTL", default_value_t = 600)]
+    egress_ttl: u64,
+    /// Seconds an egress connection may stay silent.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_IDLE", default_value_t = 30)]
+    egress_idle: u64,
+    /// Seconds an egress connection may last.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_DEADLINE", default_value_t = 120)]
+    egress_deadline: u64,
+    /// Egress connections open at once, in all.
+    #[arg(
+        long,
+        env = "PORT25_PROBE_EGRESS_MAX_CONNECTIONS",
+        default_value_t = 2048
+    )]
+    egress_max_connections: usize,
+    /// Egress connections open at once from one address (IPv6: one /64).
+    #[arg(long, env = "PORT25_PROBE_EGRESS_PER_SOURCE", default_value_t = 16)]
+    egress_per_source: usize,
+}
+
+impl EgressOptions {
+    fn config(&self) -> Option<EgressConfig> {
+        let name = self.egress_name.as_ref()?;
+        let mut config = EgressConfig::new(name);
+        if let Some(host) = &self.egress_host {
+            config.host = host.clone();
+        }
+        let mut ports = self.egress_port.clone();
+        ports.sort_unstable();
+        ports.dedup();
+        config.ports = ports
+            .into_iter()
+            .map(|port| EgressPort {
+                port,
+                tls: if self.egress_implicit_tls_port.contains(&port) {
+                    TlsMode::Implicit
+                } else {
+                    TlsMode::Starttls
+                },
+            })
+            .collect();
+        config.ttl = Duration::from_secs(self.egress_ttl.max(1));
+        config.idle = Duration::from_secs(self.egress_idle.max(1));
+        config.deadline = Duration::from_secs(self.egress_deadline.max(1));
+        config.max_connections = self.egress_max_connections.max(1);
+        config.max_per_source = self.egress_per_source.max(1);
+        Some(config)
+    }
+}
+
+/// Binds `address`; an IPv6 socket is IPv6-only, so IPv4 and IPv6
+/// listeners on one port coexist.
+fn bind(address: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(address), Type::STREAM, None)?;
+    if address.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.set_reuse_address(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(1024)?;
+    tokio::net::TcpListener::from_std(socket.into())
+}
+
 /// The origins CORS admits unless told otherwise: the local site.
 const DEFAULT_ORIGINS: [&str; 2] = port25_probe::api::DEFAULT_CORS_ORIGINS;
 
@@ -286,6 +391,8 @@ async fn main() -> ExitCode {
             job_ttl,
             cors_origins,
             trusted_proxies,
+            store,
+            egress,
             probe,
         } => {
             let config = ApiConfig {
@@ -303,7 +410,7 @@ async fn main() -> ExitCode {
                 cors_origins,
                 trusted_proxies,
             };
-            match serve(listen, config, probe).await {
+            match serve(listen, config, &store, &egress, probe).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("port25-probe: {error:#}");
@@ -314,15 +421,68 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(listen: SocketAddr, config: ApiConfig, probe: ProbeOptions) -> anyhow::Result<()> {
+async fn serve(
+    listen: SocketAddr,
+    config: ApiConfig,
+    store: &str,
+    egress_options: &EgressOptions,
+    probe: ProbeOptions,
+) -> anyhow::Result<()> {
     let prober = probe.prober()?;
+    let limits = config.store_limits();
+    let store = if store == "memory" {
+        Store::memory(limits)
+    } else if store.starts_with("redis://") || store.starts_with("rediss://") {
+        Store::redis(store, limits)
+            .await
+            .context("connecting to the Redis store")?
+    } else {
+        anyhow::bail!("--store takes memory or redis://host:port/db");
+    };
+    // Probes and the egress listeners run on a runtime of their own; this
+    // one answers HTTP. Under a thousand waiting probes, /healthz and the
+    // polls are then never queued behind probe tasks on the same workers.
+    let work = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("probe-work")
+        .enable_all()
+        .build()
+        .context("starting the probe runtime")?;
+    let entered = work.enter();
+    let mut listeners = Vec::new();
+    let egress = match egress_options.config() {
+        None => None,
+        Some(egress_config) => {
+            let files = egress_options
+                .egress_cert
+                .as_deref()
+                .zip(egress_options.egress_key.as_deref());
+            let tls = tls_config(&egress_config.name, files)?;
+            let ports = egress_config.ports.clone();
+            let egress = Egress::new(egress_config, store.clone(), tls);
+            for address in &egress_options.egress_bind {
+                for port in &ports {
+                    let at = SocketAddr::new(*address, port.port);
+                    let listener = bind(at).with_context(|| format!("binding egress {at}"))?;
+                    tracing::info!(address = %listener.local_addr()?, "egress listening");
+                    listeners.push(egress.spawn(listener, *port));
+                }
+            }
+            Some(egress)
+        }
+    };
+    drop(entered);
+    let mut state = ApiState::with_store(prober.clone(), config.clone(), store.clone())
+        .with_work_runtime(work.handle().clone());
+    if let Some(egress) = egress {
+        state = state.with_egress(egress);
+    }
+    tracing::info!(store = store.kind(), "store ready");
     tracing::info!(
         ehlo_name = %prober.session.ehlo_name,
         origins = ?config.cors_origins,
         trusted_proxies = ?config.trusted_proxies,
         "probe configured"
     );
-    let state = ApiState::new(prober, config);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
@@ -334,6 +494,10 @@ async fn serve(listen: SocketAddr, config: ApiConfig, probe: ProbeOptions) -> an
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("serving")?;
+    for listener in listeners {
+        listener.abort();
+    }
+    work.shutdown_background();
     tracing::info!("probe stopped");
     Ok(())
 }

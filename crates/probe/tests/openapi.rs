@@ -82,6 +82,10 @@ fn the_document_is_openapi_3_1_with_the_wire_types() {
         "MtaStsCheck",
         "TlsRptCheck",
         "ReverseDnsCheck",
+        "EgressCreated",
+        "EgressStatus",
+        "Arrival",
+        "OneLiner",
     ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }
@@ -116,11 +120,16 @@ async fn every_documented_operation_is_routed() {
     let mut operations = Vec::new();
     for (path, item) in paths {
         for method in item.as_object().unwrap().keys() {
-            operations.push((path.replace("{id}", "0123"), method.to_uppercase()));
+            operations.push((
+                path.replace("{id}", "0123").replace("{token}", "0123"),
+                method.to_uppercase(),
+            ));
         }
     }
     operations.sort();
     let want: Vec<(String, String)> = [
+        ("/api/v1/egress", "POST"),
+        ("/api/v1/egress/0123", "GET"),
         ("/api/v1/info", "GET"),
         ("/api/v1/mx", "GET"),
         ("/api/v1/openapi.json", "GET"),

@@ -4,15 +4,12 @@
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
 use port25_core::{
-    probe_types::{
-        read::{JsonValue, ReadJson},
-        ApiError, JobCreated, JobState, JobStatus, ProbeRequest,
-    },
+    probe_types::{read::ReadJson, ApiError, JobCreated, JobState, JobStatus, ProbeRequest},
     tester::{normalize_probe_url, Progress},
 };
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Phase, PROBE_URL_KEY};
+use crate::islands::browser_json::{sleep, Parsed};
 
 /// How often a running job is polled.
 const POLL_MS: i32 = 400;
@@ -137,54 +134,4 @@ async fn from_json<T: ReadJson>(response: Response) -> Result<T, ()> {
     let text = response.text().await.map_err(drop)?;
     let value = Parsed(js_sys::JSON::parse(&text).map_err(drop)?);
     T::read(&value).map_err(drop)
-}
-
-/// A value `JSON.parse` returned.
-struct Parsed(JsValue);
-
-impl JsonValue for Parsed {
-    fn get(&self, name: &str) -> Option<Self> {
-        if !self.0.is_object() {
-            return None;
-        }
-        js_sys::Reflect::get(&self.0, &JsValue::from_str(name))
-            .ok()
-            .filter(|v| !v.is_undefined())
-            .map(Parsed)
-    }
-    fn keys(&self) -> Vec<String> {
-        match self.0.dyn_ref::<js_sys::Object>() {
-            Some(object) => js_sys::Object::keys(object)
-                .iter()
-                .filter_map(|k| k.as_string())
-                .collect(),
-            None => Vec::new(),
-        }
-    }
-    fn is_null(&self) -> bool {
-        self.0.is_null()
-    }
-    fn as_string(&self) -> Option<String> {
-        self.0.as_string()
-    }
-    fn as_bool(&self) -> Option<bool> {
-        self.0.as_bool()
-    }
-    fn as_safe_integer(&self) -> Option<i64> {
-        // Number.isSafeInteger, as serde-wasm-bindgen read integers.
-        let n = self.0.as_f64()?;
-        (n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0).then_some(n as i64)
-    }
-    fn items(&self) -> Option<Vec<Self>> {
-        let array = self.0.dyn_ref::<js_sys::Array>()?;
-        Some(array.iter().map(Parsed).collect())
-    }
-}
-
-/// Waits `ms` milliseconds.
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

@@ -60,13 +60,19 @@ fn within(name: &'static str) -> impl Fn(ReadError) -> ReadError {
 }
 
 /// Reads a required field.
-fn req<T: ReadJson, V: JsonValue>(object: &V, name: &'static str) -> Result<T, ReadError> {
+pub(crate) fn req<T: ReadJson, V: JsonValue>(
+    object: &V,
+    name: &'static str,
+) -> Result<T, ReadError> {
     let value = object.get(name).ok_or(ReadError(name))?;
     T::read(&value).map_err(within(name))
 }
 
 /// Reads an `Option` field: absent and `null` are `None`.
-fn opt<T: ReadJson, V: JsonValue>(object: &V, name: &'static str) -> Result<Option<T>, ReadError> {
+pub(crate) fn opt<T: ReadJson, V: JsonValue>(
+    object: &V,
+    name: &'static str,
+) -> Result<Option<T>, ReadError> {
     match object.get(name) {
         Some(value) if !value.is_null() => T::read(&value).map(Some).map_err(within(name)),
         _ => Ok(None),

@@ -1,0 +1,484 @@
+//! The egress listeners on loopback, in-process: a test created through the
+//! API sees the connection that presents its token; the listener never takes
+//! mail; hostile clients (silent, 1 byte a second, an endless line, 10 MB of
+//! DATA, a command before the greeting, 1,000 connections at once) each end
+//! by their deadline with the service answering and memory bounded; the
+//! caps answer 421. Every listener binds 127.0.0.1 on a port the kernel
+//! picks, with a short idle deadline (2 s) and connection deadline (6 s).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use port25_core::probe_types::egress::{EgressPort, Presented};
+use port25_core::probe_types::TlsMode;
+use port25_probe::api::{router, ApiConfig, ApiState};
+use port25_probe::dns::StaticResolver;
+use port25_probe::egress::{tls_config, Egress, EgressConfig};
+use port25_probe::store::Store;
+use port25_probe::Prober;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::{timeout, Instant};
+use tower::ServiceExt;
+
+const IDLE: Duration = Duration::from_secs(2);
+const DEADLINE: Duration = Duration::from_secs(6);
+
+struct Rig {
+    egress: Arc<Egress>,
+    app: Router,
+    /// The STARTTLS listener.
+    plain: SocketAddr,
+}
+
+async fn rig(tweak: impl FnOnce(&mut EgressConfig)) -> Rig {
+    let plain = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let implicit = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let plain_addr = plain.local_addr().unwrap();
+    let ports = vec![
+        EgressPort {
+            port: plain_addr.port(),
+            tls: TlsMode::Starttls,
+        },
+        EgressPort {
+            port: implicit.local_addr().unwrap().port(),
+            tls: TlsMode::Implicit,
+        },
+    ];
+    let mut config = EgressConfig::new("egress.test");
+    config.host = "127.0.0.1".into();
+    config.ports = ports.clone();
+    config.idle = IDLE;
+    config.deadline = DEADLINE;
+    tweak(&mut config);
+    let api_config = ApiConfig {
+        rate_per_minute: 1000,
+        rate_burst: 1000,
+        ..ApiConfig::default()
+    };
+    let store = Store::memory(api_config.store_limits());
+    let tls = tls_config("egress.test", None).unwrap();
+    let egress = Egress::new(config, store.clone(), tls);
+    egress.spawn(plain, ports[0]);
+    egress.spawn(implicit, ports[1]);
+    let prober = Prober::new(Arc::new(StaticResolver::default()));
+    let state = ApiState::with_store(prober, api_config, store).with_egress(egress.clone());
+    let app = router(state).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 4000))));
+    Rig {
+        egress,
+        app,
+        plain: plain_addr,
+    }
+}
+
+async fn call(app: &Router, method: &str, uri: &str) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+async fn create(app: &Router) -> Value {
+    let (status, json) = call(app, "POST", "/api/v1/egress").await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    json
+}
+
+async fn line(reader: &mut BufReader<TcpStream>) -> String {
+    let mut line = String::new();
+    timeout(Duration::from_secs(10), reader.read_line(&mut line))
+        .await
+        .expect("a reply in time")
+        .unwrap();
+    line
+}
+
+/// Reads until the server closes; returns what it sent and when it closed.
+async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (String, Duration) {
+    let started = Instant::now();
+    let mut all = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match timeout(limit, stream.read(&mut buffer)).await {
+            Err(_) => panic!(
+                "not closed within {limit:?}: {}",
+                String::from_utf8_lossy(&all)
+            ),
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => all.extend_from_slice(&buffer[..n]),
+        }
+    }
+    (
+        String::from_utf8_lossy(&all).into_owned(),
+        started.elapsed(),
+    )
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_token_in_ehlo_is_an_arrival_and_only_for_its_test() {
+    let rig = rig(|_| {}).await;
+    let test = create(&rig.app).await;
+    let token = test["token"].as_str().unwrap().to_owned();
+    let code = test["greeting_code"].as_str().unwrap();
+    assert_eq!(test["host"], "127.0.0.1");
+    assert!(test["commands"].as_array().unwrap().len() >= 8);
+    let (_, empty) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
+    assert_eq!(empty["arrivals"], serde_json::json!([]));
+
+    let mut reader = BufReader::new(TcpStream::connect(rig.plain).await.unwrap());
+    let greeting = line(&mut reader).await;
+    assert!(
+        greeting.starts_with("220 egress.test ") && greeting.contains(code),
+        "{greeting}"
+    );
+    // Another test's token is not this one's, and an unknown token is nothing.
+    reader
+        .get_mut()
+        .write_all(format!("EHLO {}\r\n", token.to_uppercase()).as_bytes())
+        .await
+        .unwrap();
+    let mut reply = line(&mut reader).await;
+    while reply.starts_with("250-") {
+        reply = line(&mut reader).await;
+    }
+    reader.get_mut().write_all(b"QUIT\r\n").await.unwrap();
+    assert!(line(&mut reader).await.starts_with("221"));
+
+    let (status, json) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
+    assert_eq!(status, 200);
+    let arrivals = json["arrivals"].as_array().unwrap();
+    assert_eq!(arrivals.len(), 1, "{json}");
+    assert_eq!(arrivals[0]["port"], rig.plain.port());
+    assert_eq!(arrivals[0]["source"], "127.0.0.1");
+    assert_eq!(arrivals[0]["family"], "ipv4");
+    assert_eq!(
+        arrivals[0]["presented"],
+        serde_json::to_value(Presented::Ehlo).unwrap()
+    );
+    assert_eq!(arrivals[0]["tls"], Value::Null);
+
+    let (status, json) = call(&rig.app, "GET", "/api/v1/egress/aaaaaaaaaaaaaaaa").await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("no-such-test"))
+    );
+    let (status, _) = call(&rig.app, "GET", "/api/v1/egress/not-a-token").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_expired_test_is_forgotten_with_its_arrivals() {
+    let rig = rig(|config| config.ttl = Duration::from_secs(1)).await;
+    let token = create(&rig.app).await["token"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let mut stream = TcpStream::connect(rig.plain).await.unwrap();
+    stream
+        .write_all(format!("EHLO {token}\r\nQUIT\r\n").as_bytes())
+        .await
+        .unwrap();
+    until_closed(&mut stream, Duration::from_secs(5)).await;
+    let (status, _) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn it_never_relays_rcpt_to_any_domain_is_refused() {
+    let rig = rig(|_| {}).await;
+    let mut stream = TcpStream::connect(rig.plain).await.unwrap();
+    stream
+        .write_all(
+            b"EHLO attacker.example\r\nMAIL FROM:<spam@attacker.example>\r\n\
+RCPT TO:<victim@gmail.com>\r\nRCPT TO:<postmaster@egress.test>\r\nDATA\r\n\
+Subject: relay?\r\n\r\nbody\r\n.\r\nQUIT\r\n",
+        )
+        .await
+        .unwrap();
+    let (all, _) = until_closed(&mut stream, Duration::from_secs(5)).await;
+    let codes: Vec<&str> = all.lines().map(|l| &l[..3]).collect();
+    // Greeting, EHLO (3 lines), MAIL 550, RCPT 550, RCPT 550, DATA 503,
+    // then the message lines are commands and refused, QUIT 221.
+    assert_eq!(
+        &codes[..8],
+        ["220", "250", "250", "250", "550", "550", "550", "503"],
+        "{all}"
+    );
+    assert!(
+        codes[8..codes.len() - 1].iter().all(|c| c.starts_with('5')),
+        "{all}"
+    );
+    assert_eq!(codes.last(), Some(&"221"));
+    assert!(!all.contains("354"), "never an invitation to send data");
+}
+
+#[tokio::test]
+async fn hostile_clients_each_end_by_their_deadline() {
+    let rig = rig(|_| {}).await;
+    let addr = rig.plain;
+    // Silent: the idle deadline closes it with 421.
+    let silent = tokio::spawn(async move {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let (all, took) = until_closed(&mut s, Duration::from_secs(10)).await;
+        assert!(
+            all.ends_with("421 4.4.2 Idle too long; closing\r\n"),
+            "{all}"
+        );
+        assert!(
+            took >= IDLE && took < IDLE + Duration::from_secs(2),
+            "{took:?}"
+        );
+    });
+    // One byte a second: each read is in time, the connection deadline ends it.
+    let trickle = tokio::spawn(async move {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let started = Instant::now();
+        let mut buffer = [0u8; 512];
+        loop {
+            if s.write_all(b"E").await.is_err() {
+                break;
+            }
+            match timeout(Duration::from_secs(1), s.read(&mut buffer)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => break,
+                _ => {}
+            }
+            assert!(
+                started.elapsed() < DEADLINE + Duration::from_secs(3),
+                "still open"
+            );
+        }
+        assert!(started.elapsed() >= DEADLINE - Duration::from_secs(1));
+    });
+    // An endless line: closed after 512 bytes with 500.
+    let endless = tokio::spawn(async move {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let writer = {
+            let (mut read, mut write) = s.split();
+            let chunk = [b'A'; 1024];
+            let push = async {
+                for _ in 0..10_000 {
+                    if write.write_all(&chunk).await.is_err() {
+                        break;
+                    }
+                }
+            };
+            let mut all = Vec::new();
+            let read_all = async {
+                let _ = timeout(Duration::from_secs(5), read.read_to_end(&mut all)).await;
+            };
+            tokio::join!(push, read_all);
+            String::from_utf8_lossy(&all).into_owned()
+        };
+        assert!(writer.contains("500 5.5.6 Line too long"), "{writer}");
+    });
+    // 10 MB of DATA: refused line by line, closed after the line cap.
+    let data = tokio::spawn(async move {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let started = Instant::now();
+        let (mut read, mut write) = s.split();
+        let push = async {
+            let _ = write
+                .write_all(
+                    b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
+                )
+                .await;
+            let block = "x".repeat(78) + "\r\n";
+            let block = block.repeat(1000);
+            for _ in 0..(10 * 1024 * 1024 / block.len()) {
+                if write.write_all(block.as_bytes()).await.is_err() {
+                    break;
+                }
+            }
+        };
+        let mut all = Vec::new();
+        let read_all = async {
+            let _ = timeout(Duration::from_secs(8), read.read_to_end(&mut all)).await;
+        };
+        tokio::join!(push, read_all);
+        let all = String::from_utf8_lossy(&all).into_owned();
+        assert!(all.contains("421 4.7.0 Too many commands"), "{all}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    });
+    // A command before the greeting: answered, then idle ends it.
+    let early = tokio::spawn(async move {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"EHLO early.example\r\n").await.unwrap();
+        let (all, took) = until_closed(&mut s, Duration::from_secs(10)).await;
+        assert!(all.starts_with("220 "), "{all}");
+        assert!(all.contains("250 ENHANCEDSTATUSCODES"));
+        assert!(took < IDLE + Duration::from_secs(2));
+    });
+    for task in [silent, trickle, endless, data, early] {
+        task.await.unwrap();
+    }
+    // The service still answers.
+    create(&rig.app).await;
+    assert_eq!(rig.egress.open_connections(), 0);
+}
+
+#[tokio::test]
+async fn a_thousand_connections_at_once_stay_bounded_and_the_api_answers() {
+    let rig = rig(|config| {
+        config.max_per_source = 2000;
+        config.max_connections = 2000;
+    })
+    .await;
+    let before = rss_kib();
+    let addr = rig.plain;
+    let mut clients = Vec::new();
+    for _ in 0..1000 {
+        clients.push(TcpStream::connect(addr).await.unwrap());
+    }
+    // Every one is greeted.
+    for client in &mut clients {
+        let mut buffer = [0u8; 128];
+        let n = timeout(Duration::from_secs(5), client.read(&mut buffer))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(buffer[..n].starts_with(b"220 "));
+    }
+    assert_eq!(rig.egress.open_connections(), 1000);
+    let grown = rss_kib().saturating_sub(before);
+    assert!(
+        grown < 64 * 1024,
+        "1,000 connections grew RSS by {grown} KiB"
+    );
+    let started = Instant::now();
+    create(&rig.app).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "API answers under load"
+    );
+    // All end by the idle deadline.
+    let ends = clients.into_iter().map(|mut client| async move {
+        until_closed(&mut client, IDLE + Duration::from_secs(4)).await
+    });
+    futures::future::join_all(ends).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(rig.egress.open_connections(), 0);
+}
+
+#[tokio::test]
+async fn connections_over_a_cap_get_one_421_line() {
+    let rig = rig(|config| config.max_per_source = 3).await;
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut s = TcpStream::connect(rig.plain).await.unwrap();
+        let mut buffer = [0u8; 128];
+        let n = s.read(&mut buffer).await.unwrap();
+        assert!(buffer[..n].starts_with(b"220 "));
+        held.push(s);
+    }
+    let mut over = TcpStream::connect(rig.plain).await.unwrap();
+    let (all, _) = until_closed(&mut over, Duration::from_secs(3)).await;
+    assert_eq!(all, "421 4.7.0 Too many connections; try again later\r\n");
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut again = TcpStream::connect(rig.plain).await.unwrap();
+    let mut buffer = [0u8; 128];
+    let n = again.read(&mut buffer).await.unwrap();
+    assert!(buffer[..n].starts_with(b"220 "), "slots are given back");
+}
+
+/// Runs one command line in bash, bounded, and returns what it printed.
+async fn run(command: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        let output = std::process::Command::new("timeout")
+            .args(["25", "bash", "-c", &command])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("bash and timeout");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+    .await
+    .unwrap()
+}
+
+/// Every command the API hands out for Linux and macOS, run for real with
+/// the real programs (curl, bash, nc, openssl, swaks, telnet), each one's
+/// connection seen through the API with its port and TLS. PowerShell and
+/// `curl.exe` are for Windows and are not run here.
+#[tokio::test]
+#[ignore = "runs curl, nc, openssl, swaks and telnet; scripts/test-egress.sh installs them and runs it"]
+async fn every_unix_one_liner_arrives() {
+    let rig = rig(|_| {}).await;
+    let test = create(&rig.app).await;
+    let token = test["token"].as_str().unwrap().to_owned();
+    let code = test["greeting_code"].as_str().unwrap().to_owned();
+    let commands = test["commands"].as_array().unwrap().clone();
+    let mut ran = Vec::new();
+    for (index, command) in commands.iter().enumerate() {
+        if command["shell"] != "unix" {
+            continue;
+        }
+        let tool = command["tool"].as_str().unwrap().to_owned();
+        let port = command["port"].as_u64().unwrap();
+        let text = command["command"].as_str().unwrap();
+        let line = if command["typed"].as_array().unwrap().is_empty() {
+            text.to_owned()
+        } else {
+            // telnet reads what the user would type, a line at a time.
+            let typed: Vec<String> = command["typed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| format!("printf '%s\\n' '{}'; sleep 1", t.as_str().unwrap()))
+                .collect();
+            format!("{{ sleep 1; {}; }} | {text}", typed.join("; "))
+        };
+        let printed = run(line.clone()).await;
+        // openssl -starttls reads the greeting itself and does not print it.
+        let starttls_openssl = tool == "openssl" && text.contains("-starttls");
+        assert!(
+            starttls_openssl || printed.contains(&code),
+            "{tool} on {port}: no greeting\n{line}\n{printed}"
+        );
+        let (_, status) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
+        let arrivals = status["arrivals"].as_array().unwrap();
+        let mine: Vec<&Value> = arrivals.iter().filter(|a| a["port"] == port).collect();
+        assert!(
+            arrivals.len() == ran.len() + 1,
+            "{tool} on {port} did not arrive ({index}):\n{line}\n{printed}\n{status}"
+        );
+        let newest = arrivals.iter().max_by_key(|a| a["at_ms"].as_u64()).unwrap();
+        assert_eq!(newest["port"], port);
+        let implicit = command["port"] == test["ports"][1]["port"];
+        let wants_tls = implicit || tool == "openssl";
+        assert_eq!(
+            newest["tls"].is_string(),
+            wants_tls,
+            "{tool} on {port}: {newest}"
+        );
+        assert!(!mine.is_empty());
+        ran.push(format!("{tool}:{port}"));
+    }
+    assert_eq!(
+        ran.len(),
+        8,
+        "curl, bash, nc, openssl, swaks, telnet on STARTTLS; curl, openssl on 465: {ran:?}"
+    );
+}

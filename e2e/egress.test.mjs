@@ -1,0 +1,121 @@
+// The egress test page against the real probe (its egress listeners on
+// loopback) in headless Chromium: the page creates a test, the e2e runs the
+// bash and curl commands the page displays, for real, and the page shows
+// both arrivals and a verdict. Then a pasted foreign greeting is read as an
+// interceptor.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { promisify } from 'node:util';
+import { hydrated, openPage, start } from './harness.mjs';
+
+const run = promisify(execFile);
+const PROBE_BIN =
+  process.env.PORT25_PROBE_BIN ??
+  `${process.env.CARGO_TARGET_DIR ?? `${homedir()}/.cache/port25/target`}/debug/port25-probe`;
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+let env;
+let probe;
+let ports;
+before(async () => {
+  env = await start();
+  if (!existsSync(PROBE_BIN)) throw new Error(`no probe binary at ${PROBE_BIN} (cargo build -p port25-probe)`);
+  const api = await freePort();
+  ports = [await freePort(), await freePort()];
+  const child = spawn(PROBE_BIN, [
+    'serve', '--listen', `127.0.0.1:${api}`, '--cors-origin', new URL(env.url).origin,
+    '--egress-name', 'egress.port25.test', '--egress-host', '127.0.0.1',
+    '--egress-bind', '127.0.0.1', '--egress-port', ports.join(','), '--egress-implicit-tls-port', '0',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = `http://127.0.0.1:${api}`;
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`the probe did not start:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  probe = {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+});
+after(async () => {
+  await probe?.stop();
+  await env?.close();
+});
+
+test('the page creates a test, the displayed bash and curl commands arrive, and a verdict follows', async () => {
+  const { page, context, problems } = await openPage(env.browser);
+  // The page uses the probe saved in the tester's setting.
+  await page.addInitScript((url) => localStorage.setItem('port25.probe-url', url), probe.url);
+  await page.goto(env.url + 'egress');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Start a test' }).click();
+  await page.getByRole('heading', { name: 'Run one of these on your server' }).waitFor();
+  const [bashPort, curlPort] = ports;
+  const command = async (port, tool) =>
+    page
+      .locator('h3', { hasText: `Port ${port}` })
+      .locator('xpath=following-sibling::ul[1]')
+      .locator('li', { hasText: tool })
+      .locator('code')
+      .first()
+      .textContent();
+  const bash = await command(bashPort, 'bash (nothing to install)');
+  const curl = await command(curlPort, 'curl');
+  assert.match(bash, /\/dev\/tcp\/127\.0\.0\.1\//);
+  assert.match(curl, /^curl -v --max-time 15 smtp:\/\/127\.0\.0\.1:\d+\/[a-z2-7]{16}$/);
+  const bashOut = await run('bash', ['-c', bash], { timeout: 30_000 }).catch((e) => e);
+  const curlOut = await run('bash', ['-c', curl], { timeout: 30_000 }).catch((e) => e);
+  const code = (await page.locator('section code').first().textContent()).trim();
+  assert.match(`${bashOut.stdout}`, new RegExp(code));
+  assert.match(`${curlOut.stderr}`, new RegExp(code));
+
+  // Both arrive, per port; only IPv4 on loopback.
+  const rows = page.locator('table.egress-arrivals tbody tr');
+  await page.waitForFunction(
+    () => document.querySelectorAll('table.egress-arrivals tbody tr td:nth-child(2) .b-pass').length === 2,
+    null,
+    { timeout: 15_000 },
+  );
+  assert.equal(await rows.count(), 2);
+  await page.getByText('Your server reached the probe from 127.0.0.1.').waitFor();
+  await page.getByText(`Every port reaches the internet from your server: ${[...ports].sort((a, b) => a - b).join(', ')}.`).waitFor();
+  assert.equal(await page.locator('.egress-verdict .badge').first().textContent(), '✓open');
+
+  // A greeting without the test code: something else answered.
+  await page.getByLabel('Paste its output to check who answered').fill('< 220 smtp.isp.example ESMTP Postfix\n> EHLO x');
+  await page.getByText('Something else answered:').waitFor();
+  await page.getByLabel('Paste its output to check who answered').fill(`< 220 egress.port25.test ESMTP Port25 egress test ${code}`);
+  await page.getByText("The greeting is the probe's").waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without JavaScript the page explains the test with generic commands', async () => {
+  const { page, context } = await openPage(env.browser, { javaScriptEnabled: false });
+  await page.goto(env.url + 'egress');
+  await page.getByRole('heading', { name: 'How the test works' }).waitFor();
+  assert.match(await page.locator('main').textContent(), /curl -v --max-time 15 smtp:\/\/HOST:25\/TOKEN/);
+  await context.close();
+});
