@@ -521,6 +521,41 @@ pub enum Event {
     },
 }
 
+/// Why a DNS lookup got no usable answer, as the probe's own resolver saw
+/// it: a response code (RFC 1035 4.1.1) or no response at all.
+///
+/// Only [`DnsFailure::NoSuchDomain`] says something about the name; every
+/// other kind says the lookup itself failed, which tells nothing about
+/// whether the domain exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum DnsFailure {
+    /// NXDOMAIN (RCODE 3): the name does not exist.
+    NoSuchDomain,
+    /// SERVFAIL (RCODE 2): the resolver could not get an answer (broken or
+    /// unreachable name servers of the domain, a DNSSEC failure, or trouble
+    /// at the resolver itself).
+    ServerFailure,
+    /// REFUSED (RCODE 5): the resolver would not answer the probe.
+    Refused,
+    /// No answer from the resolver in time.
+    Timeout,
+    /// The resolver could not be reached (no route, connection refused).
+    Unreachable,
+    /// Another failure: another response code, or an answer that could not
+    /// be used.
+    Other,
+}
+
+impl DnsFailure {
+    /// Tells whether the lookup failed, as opposed to answering that the
+    /// name does not exist.
+    pub fn is_lookup_failure(self) -> bool {
+        !matches!(self, DnsFailure::NoSuchDomain)
+    }
+}
+
 /// The JSON body of an API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -529,6 +564,10 @@ pub struct ApiError {
     pub error: String,
     /// A human-readable message.
     pub message: String,
+    /// For `no-such-domain` and `dns-failed`: what the probe's resolver
+    /// answered, so a page can tell a missing domain from a failed lookup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsFailure>,
 }
 
 /// Where a probe job stands.
@@ -932,8 +971,23 @@ mod tests {
         let error = ApiError {
             error: "rate-limited".into(),
             message: "slow down".into(),
+            dns: None,
         };
         let json = serde_json::to_string(&error).unwrap();
+        assert!(
+            !json.contains("dns"),
+            "absent unless a lookup failed: {json}"
+        );
         assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), error);
+        let error = ApiError {
+            error: "dns-failed".into(),
+            message: "no".into(),
+            dns: Some(DnsFailure::ServerFailure),
+        };
+        let json = serde_json::to_string(&error).unwrap();
+        assert!(json.ends_with(r#""dns":"server-failure"}"#), "{json}");
+        assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), error);
+        assert!(DnsFailure::Timeout.is_lookup_failure());
+        assert!(!DnsFailure::NoSuchDomain.is_lookup_failure());
     }
 }

@@ -133,11 +133,24 @@ struct ProbeOptions {
     /// server certificates: for tests and private deployments only.
     #[arg(long, env = "PORT25_PROBE_EXTRA_ROOTS")]
     extra_roots: Option<PathBuf>,
+    /// A recursive DNS resolver (address:port) to ask instead of the
+    /// system's (/etc/resolv.conf). Repeat, or separate with commas.
+    #[arg(
+        long = "dns-server",
+        env = "PORT25_PROBE_DNS_SERVERS",
+        value_delimiter = ','
+    )]
+    dns_servers: Vec<SocketAddr>,
 }
 
 impl ProbeOptions {
     fn prober(&self) -> anyhow::Result<Prober> {
-        let resolver = HickoryResolver::from_system().context("setting up the DNS resolver")?;
+        let resolver = if self.dns_servers.is_empty() {
+            HickoryResolver::from_system()
+        } else {
+            HickoryResolver::with_servers(&self.dns_servers)
+        }
+        .context("setting up the DNS resolver")?;
         let mut prober = Prober::new(Arc::new(resolver));
         prober.guard = Guard {
             allow_loopback: self.allow_loopback,
