@@ -110,6 +110,27 @@ async function verdictOf(page) {
   };
 }
 
+/**
+ * Opens `url` at 1366 and 360 px, light and dark, waits for `ready(page)`,
+ * asserts that the page does not scroll sideways and saves a full-page
+ * screenshot as SCREENSHOTS/tester-NAME-WIDTH-SCHEME.png.
+ */
+async function photograph(url, name, ready) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const [width, height] of [[1366, 900], [360, 800]]) {
+    for (const colorScheme of ['light', 'dark']) {
+      const shot = await openPage(env.browser, { viewport: { width, height }, colorScheme });
+      await shot.page.goto(url);
+      await hydrated(shot.page);
+      await ready(shot.page);
+      const wide = await shot.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= width, `${name}: the page is ${wide} px wide at ${width} px (${colorScheme})`);
+      await shot.page.screenshot({ path: `${SCREENSHOTS}/tester-${name}-${width}-${colorScheme}.png`, fullPage: true });
+      await shot.context.close();
+    }
+  }
+}
+
 /** Opens the tester, points it at `probeUrl` through its settings and fills the form. */
 async function testerWith(probeUrl, { target = postfix.address, host = true, port = '2525', options } = {}) {
   const opened = await openPage(env.browser, options);
@@ -216,67 +237,43 @@ describe('tester', () => {
     assert.match(await cut.page.locator('.verdict-headline').innerText(), /could not be read: it may have been cut short/);
     await cut.context.close();
 
-    // Photographs of the result, 1366 and 360 px, light and dark; no
-    // sideways scroll on a phone.
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const [width, height] of [[1366, 900], [360, 800]]) {
-      for (const colorScheme of ['light', 'dark']) {
-        const shot = await openPage(env.browser, { viewport: { width, height }, colorScheme });
-        await shot.page.goto(url);
-        await hydrated(shot.page);
-        await shot.page.locator('.tester-verdict').waitFor();
-        const wide = await shot.page.evaluate(() => document.documentElement.scrollWidth);
-        assert.ok(wide <= width, `the page is ${wide} px wide at ${width} px (${colorScheme})`);
-        await shot.page.screenshot({ path: `${SCREENSHOTS}/tester-result-${width}-${colorScheme}.png`, fullPage: true });
-        await shot.context.close();
-      }
-    }
+    // Photographs of the result; no sideways scroll on a phone.
+    await photograph(url, 'result', (page) => page.locator('.tester-verdict').waitFor());
   });
 
   test("the probe's resolver failing reads as a failed lookup, not as a missing domain", async () => {
-    const { page, context, problems } = await testerWith(dnsProbe.url, { target: 'servfail.port25.test', host: false, port: '25' });
+    const { page, context, problems } = await testerWith(dnsProbe.url, { target: 'servfail.e2e-port25.com', host: false, port: '25' });
     const test = page.getByRole('button', { name: 'Test', exact: true });
     await test.click();
     let verdict = await verdictOf(page);
     assert.equal(verdict.badge, 'badge b-unknown');
     assert.equal(verdict.title, 'DNS lookup failed');
-    assert.match(verdict.headline, /^The probe's DNS resolver could not look up servfail\.port25\.test: it answered SERVFAIL \(server failure\)/);
-    assert.match(verdict.headline, /This does not mean that servfail\.port25\.test does not exist; try again later\.$/);
+    assert.match(verdict.headline, /^The probe's DNS resolver could not look up servfail\.e2e-port25\.com: it answered SERVFAIL \(server failure\)/);
+    assert.match(verdict.headline, /This does not mean that servfail\.e2e-port25\.com does not exist; try again later\.$/);
     assert.doesNotMatch(verdict.headline, /does not exist in DNS/);
 
-    await page.getByLabel('Mail domain or host').fill('refused.port25.test');
+    await page.getByLabel('Mail domain or host').fill('refused.e2e-port25.com');
     await test.click();
-    await page.getByText('refused to look up refused.port25.test').waitFor({ timeout: 30_000 });
+    await page.getByText('refused to look up refused.e2e-port25.com').waitFor({ timeout: 30_000 });
     verdict = await verdictOf(page);
     assert.equal(verdict.title, 'DNS lookup failed');
     assert.match(verdict.headline, /\(REFUSED\)/);
 
     // NXDOMAIN, from the same resolver, is the one answer that says the
     // domain does not exist.
-    await page.getByLabel('Mail domain or host').fill('nx.port25.test');
+    await page.getByLabel('Mail domain or host').fill('nx.e2e-port25.com');
     await test.click();
-    await page.getByText('nx.port25.test does not exist in DNS').waitFor({ timeout: 30_000 });
+    await page.getByText('nx.e2e-port25.com does not exist in DNS').waitFor({ timeout: 30_000 });
     verdict = await verdictOf(page);
     assert.equal(verdict.badge, 'badge b-fail');
     assert.equal(verdict.title, 'Domain not found');
-    assert.equal(verdict.headline, "nx.port25.test does not exist in DNS: the probe's resolver answered NXDOMAIN. Check the spelling.");
+    assert.equal(verdict.headline, "nx.e2e-port25.com does not exist in DNS: the probe's resolver answered NXDOMAIN. Check the spelling.");
     assert.deepEqual(problems, []);
     await context.close();
   });
 
   test('the idle tester has no sideways scroll at 360 px, light or dark', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const [width, height] of [[1366, 900], [360, 800]]) {
-      for (const colorScheme of ['light', 'dark']) {
-        const shot = await openPage(env.browser, { viewport: { width, height }, colorScheme });
-        await shot.page.goto(env.url + 'tester');
-        await hydrated(shot.page);
-        const wide = await shot.page.evaluate(() => document.documentElement.scrollWidth);
-        assert.ok(wide <= width, `the page is ${wide} px wide at ${width} px (${colorScheme})`);
-        await shot.page.screenshot({ path: `${SCREENSHOTS}/tester-idle-${width}-${colorScheme}.png`, fullPage: true });
-        await shot.context.close();
-      }
-    }
+    await photograph(env.url + 'tester', 'idle', async () => {});
   });
 
   test('with the probe stopped, the page says no probe is reachable and how to run one', async () => {

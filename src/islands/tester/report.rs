@@ -265,14 +265,12 @@ fn AddressDetails(r: AddressResult) -> impl IntoView {
     let caps = (!r.capabilities.is_empty()).then(|| {
         view! { <p>"EHLO capabilities: " {r.capabilities.join(", ")}</p> }
     });
-    let starttls = format!(
-        "STARTTLS: {}",
-        if r.starttls_offered {
-            "offered"
-        } else {
-            "not offered"
+    // Only a server that answered EHLO can have offered STARTTLS or not.
+    let starttls = (r.starttls_offered || !r.capabilities.is_empty()).then(|| {
+        view! {
+            <p>{if r.starttls_offered { "STARTTLS: offered" } else { "STARTTLS: not offered" }}</p>
         }
-    );
+    });
     let tls = r.tls.map(|tls| view! { <TlsView tls /> });
     view! {
         <details class="tester-address" open=state != Status::Pass>
@@ -287,7 +285,7 @@ fn AddressDetails(r: AddressResult) -> impl IntoView {
             <p>{text}</p>
             {greeting}
             {caps}
-            <p>{starttls}</p>
+            {starttls}
             {tls}
             <div class="tester-scroll">
                 <table class="tester-steps">
