@@ -86,7 +86,7 @@ before(async () => {
   postfix = await startPostfix({ plainPorts: [587] });
   probe = await startProbe({ origin: new URL(env.url).origin, ca: postfix.ca });
   dns = await startDns();
-  dnsProbe = await startProbe({ origin: new URL(env.url).origin, ca: postfix.ca, args: ['--dns-server', dns.address] });
+  dnsProbe = await startProbe({ origin: new URL(env.url).origin, ca: postfix.ca, args: ['--dns-resolver', dns.address] });
 });
 after(async () => {
   await probe?.stop();

@@ -309,12 +309,24 @@ impl HickoryResolver {
     }
 }
 
+/// What an error response code (RFC 1035 4.1.1) says about a lookup:
+/// NXDOMAIN that the name does not exist, SERVFAIL and REFUSED that the
+/// resolver failed or would not answer, anything else an unusable answer.
+pub fn rcode_failure(code: hickory_resolver::proto::op::ResponseCode) -> DnsFailure {
+    use hickory_resolver::proto::op::ResponseCode;
+    match code {
+        ResponseCode::NXDomain => DnsFailure::NoSuchDomain,
+        ResponseCode::ServFail => DnsFailure::ServerFailure,
+        ResponseCode::Refused => DnsFailure::Refused,
+        _ => DnsFailure::Other,
+    }
+}
+
 /// Sorts a resolver error into what the report tells apart: a name that
 /// does not exist (NXDOMAIN), one without records of the type (NODATA), and
 /// the kinds of failed lookups.
 fn map_error(error: hickory_resolver::net::NetError) -> DnsError {
     use hickory_resolver::net::{DnsError as Semantic, NetError};
-    use hickory_resolver::proto::op::ResponseCode;
     if error.is_nx_domain() {
         return DnsError::NoSuchDomain;
     }
@@ -322,8 +334,7 @@ fn map_error(error: hickory_resolver::net::NetError) -> DnsError {
         return DnsError::NoRecords;
     }
     let failure = match &error {
-        NetError::Dns(Semantic::ResponseCode(ResponseCode::ServFail)) => DnsFailure::ServerFailure,
-        NetError::Dns(Semantic::ResponseCode(ResponseCode::Refused)) => DnsFailure::Refused,
+        NetError::Dns(Semantic::ResponseCode(code)) => rcode_failure(*code),
         NetError::Timeout => DnsFailure::Timeout,
         NetError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => DnsFailure::Timeout,
         NetError::Io(_) | NetError::NoConnections | NetError::Busy => DnsFailure::Unreachable,

@@ -133,22 +133,17 @@ struct ProbeOptions {
     /// server certificates: for tests and private deployments only.
     #[arg(long, env = "PORT25_PROBE_EXTRA_ROOTS")]
     extra_roots: Option<PathBuf>,
-    /// A recursive DNS resolver (address:port) to ask instead of the
-    /// system's (/etc/resolv.conf). Repeat, or separate with commas.
-    #[arg(
-        long = "dns-server",
-        env = "PORT25_PROBE_DNS_SERVERS",
-        value_delimiter = ','
-    )]
-    dns_servers: Vec<SocketAddr>,
+    /// The recursive DNS resolver (IP:PORT) to ask instead of the
+    /// system's (/etc/resolv.conf).
+    #[arg(long, env = "PORT25_PROBE_DNS_RESOLVER")]
+    dns_resolver: Option<SocketAddr>,
 }
 
 impl ProbeOptions {
     fn prober(&self) -> anyhow::Result<Prober> {
-        let resolver = if self.dns_servers.is_empty() {
-            HickoryResolver::from_system()
-        } else {
-            HickoryResolver::with_servers(&self.dns_servers)
+        let resolver = match self.dns_resolver {
+            None => HickoryResolver::from_system(),
+            Some(server) => HickoryResolver::with_servers(&[server]),
         }
         .context("setting up the DNS resolver")?;
         let mut prober = Prober::new(Arc::new(resolver));
