@@ -105,6 +105,39 @@ pub enum RequestError {
 }
 
 impl ProbeRequest {
+    /// Encodes the request as JSON, the same text serde writes: the page
+    /// sends it without serde's encoders (in the tester's bundle,
+    /// `serde_json::to_string` for this one type cost more than the rest of
+    /// the request code).
+    pub fn to_json(&self) -> String {
+        let mut target = String::with_capacity(self.target.len() + 2);
+        target.push('"');
+        for c in self.target.chars() {
+            match c {
+                '"' => target.push_str("\\\""),
+                '\\' => target.push_str("\\\\"),
+                '\n' => target.push_str("\\n"),
+                '\r' => target.push_str("\\r"),
+                '\t' => target.push_str("\\t"),
+                '\u{8}' => target.push_str("\\b"),
+                '\u{c}' => target.push_str("\\f"),
+                c if u32::from(c) < 0x20 => {
+                    target.push_str(&format!("\\u{:04x}", u32::from(c)));
+                }
+                c => target.push(c),
+            }
+        }
+        target.push('"');
+        let mode = match self.mode {
+            ProbeMode::Mx => "mx",
+            ProbeMode::Host => "host",
+        };
+        format!(
+            r#"{{"target":{target},"port":{},"mode":"{mode}"}}"#,
+            self.port
+        )
+    }
+
     /// Checks the request's shape: a non-empty target of sane length and
     /// characters, and an allowed port. Host-name syntax, IDNA and address
     /// safety are the probe's SSRF guard's business, not this function's.
@@ -728,6 +761,27 @@ mod tests {
             mode: ProbeMode::Host,
         };
         assert_eq!(long.validate(), Err(RequestError::TargetTooLong(254)));
+    }
+
+    #[test]
+    fn requests_encode_as_serde_does() {
+        for target in [
+            "example.com",
+            "2001:db8::1",
+            "quote\"back\\slash",
+            "tab\tnew\nline\r\u{1}\u{8}\u{c}\u{1f}\u{7f}",
+            "bücher.example",
+            "",
+        ] {
+            for (port, mode) in [(25, ProbeMode::Mx), (587, ProbeMode::Host)] {
+                let request = ProbeRequest {
+                    target: target.into(),
+                    port,
+                    mode,
+                };
+                assert_eq!(request.to_json(), serde_json::to_string(&request).unwrap());
+            }
+        }
     }
 
     #[test]

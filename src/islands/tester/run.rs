@@ -52,7 +52,7 @@ pub(super) fn start(probe_url: String, request: ProbeRequest, phase: RwSignal<Ph
 async fn run(probe_url: &str, request: &ProbeRequest, phase: RwSignal<Phase>) -> Phase {
     let created = match Request::post(&format!("{probe_url}/api/v1/probes"))
         .header("content-type", "application/json")
-        .body(to_json(request))
+        .body(request.to_json())
         .map(|r| r.send())
     {
         Ok(send) => send.await,
@@ -141,12 +141,6 @@ async fn api_error(response: Response) -> ApiError {
         error.message = format!("{} Try again in {s} s.", error.message);
     }
     error
-}
-
-/// Encodes a value as JSON with serde_json: for one small request, its
-/// writer is lighter than serde-wasm-bindgen's and `JSON.stringify`.
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Decodes a JSON response with the browser's `JSON.parse` and
