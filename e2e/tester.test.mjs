@@ -166,7 +166,7 @@ describe('tester', () => {
     assert.equal(await details.count(), 1);
     await details.locator('summary').click();
     const text = await details.innerText();
-    assert.match(text, /^✓\s*Works 127\.25\.25\.25 127\.25\.25\.25 \(IPv4, port 2525, \d+ ms\)/);
+    assert.match(text, /^✓\s*Works 127\.25\.25\.25 \(IPv4, port 2525, \d+ ms\)/);
     assert.equal(await details.locator('summary .badge').getAttribute('class'), 'badge b-pass');
     assert.match(text, /Greeting: mx\.port25\.test ESMTP Port25 e2e/);
     assert.match(text, /STARTTLS: offered/);

@@ -233,6 +233,10 @@ pub(super) fn Addresses(report: ProbeReport) -> impl IntoView {
 fn AddressDetails(r: AddressResult) -> impl IntoView {
     let (label, text) = describe(&r.outcome);
     let state = status(&r.outcome);
+    let address = r.address.to_string();
+    // A host probe of an IP literal names the address twice otherwise.
+    let host = (r.exchange != address)
+        .then(|| view! { <span class="tester-host">{r.exchange.clone()}</span> " " });
     let steps = r
         .steps
         .iter()
@@ -276,8 +280,7 @@ fn AddressDetails(r: AddressResult) -> impl IntoView {
         <details class="tester-address" open=state != Status::Pass>
             <summary>
                 {badge(state, label)}
-                " " <span class="tester-host">{r.exchange}</span> " "
-                <code>{r.address.to_string()}</code> " "
+                " " {host} <code>{address}</code> " "
                 <span class="tester-meta">
                     {format!("({}, port {}, {} ms)", family_label(r.family), r.port, r.ms)}
                 </span>
