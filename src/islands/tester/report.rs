@@ -235,8 +235,11 @@ fn AddressDetails(r: AddressResult) -> impl IntoView {
     let state = status(&r.outcome);
     let address = r.address.to_string();
     // A host probe of an IP literal names the address twice otherwise.
-    let host = (r.exchange != address)
-        .then(|| view! { <span class="tester-host">{r.exchange.clone()}</span> " " });
+    let host = if r.exchange == address {
+        String::new()
+    } else {
+        format!("{} ", r.exchange)
+    };
     let steps = r
         .steps
         .iter()
@@ -280,7 +283,7 @@ fn AddressDetails(r: AddressResult) -> impl IntoView {
         <details class="tester-address" open=state != Status::Pass>
             <summary>
                 {badge(state, label)}
-                " " {host} <code>{address}</code> " "
+                " " <span class="tester-host">{host}</span> <code>{address}</code> " "
                 <span class="tester-meta">
                     {format!("({}, port {}, {} ms)", family_label(r.family), r.port, r.ms)}
                 </span>
