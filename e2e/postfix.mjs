@@ -1,7 +1,9 @@
 // A throwaway Postfix with STARTTLS on a loopback address, for the tester's
 // end-to-end test: its own config, queue and data directories in a temporary
 // directory, one smtpd on ADDRESS:2525 (a port the probe may test), a
-// certificate from a test CA made here with openssl. Never relays (every
+// certificate from a test CA made here with openssl; optionally more smtpd
+// listeners on `plainPorts` with TLS off (they greet and answer EHLO but
+// offer no STARTTLS). Never relays (every
 // RCPT is rejected; the probe never sends one anyway). Needs root, or sudo.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -33,8 +35,8 @@ const listening = (host, port) =>
     s.on('error', () => resolve(false));
   });
 
-/** Starts Postfix on `address`:`port` (2525 unless told) and resolves to { ca, dir, stop(), log() }. */
-export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25.test', port = 2525 } = {}) {
+/** Starts Postfix on `address`:`port` (2525 unless told) and on `plainPorts` without TLS, and resolves to { ca, dir, stop(), log() }. */
+export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25.test', port = 2525, plainPorts = [] } = {}) {
   if (!existsSync('/usr/sbin/postfix')) throw new Error('Postfix is not installed (scripts/validate-relay-configs.sh --install-only installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'port25-e2e-postfix-'));
   const { ca, chain } = certificates(dir, name, address);
@@ -71,6 +73,7 @@ export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25
     return [line];
   });
   master.push(`${address}:${port} inet n - n - - smtpd`);
+  for (const plain of plainPorts) master.push(`${address}:${plain} inet n - n - - smtpd -o smtpd_tls_security_level=none`);
   writeFileSync(join(dir, 'master.cf'), master.join('\n') + '\n');
   const log = () => { try { return readFileSync(join(dir, 'maillog'), 'utf8'); } catch { return ''; } };
   const stop = () => {
@@ -80,9 +83,11 @@ export async function startPostfix({ address = '127.25.25.25', name = 'mx.port25
   try {
     run('/usr/sbin/postfix', ['-c', dir, 'start']);
     const until = Date.now() + 10_000;
-    while (!(await listening(address, port))) {
-      if (Date.now() > until) throw new Error(`Postfix never listened on ${address}:${port}\n${log()}`);
-      await new Promise((r) => setTimeout(r, 100));
+    for (const p of [port, ...plainPorts]) {
+      while (!(await listening(address, p))) {
+        if (Date.now() > until) throw new Error(`Postfix never listened on ${address}:${p}\n${log()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
   } catch (err) {
     stop();

@@ -8,6 +8,11 @@
 //! `port25_core::probe_types`). Folding the events, the words for each
 //! outcome and the verdict live in `port25_core::tester`.
 //!
+//! A finished result is shared by a link that carries the report itself
+//! (`#r=...`, built in `port25_core::tester`); opening such a link shows
+//! that report again without probing. The sections under the verdict card
+//! are listed in `sections.rs`, so a new section is one file and one line.
+//!
 //! The probe's URL is a build setting (`PORT25_PROBE_URL`, default the local
 //! probe `scripts/run.sh` starts) that the visitor can override; the override
 //! is kept in localStorage. The page is prerendered with the form disabled
@@ -15,7 +20,7 @@
 
 use leptos::prelude::*;
 use port25_core::{
-    probe_types::{Family, ProbeMode, ProbeReport, ProbeRequest, ALLOWED_PORTS},
+    probe_types::{ApiError, Family, ProbeMode, ProbeReport, ProbeRequest, ALLOWED_PORTS},
     tester::{normalize_probe_url, Progress, DEFAULT_PROBE_URL},
 };
 
@@ -23,6 +28,7 @@ mod checks;
 mod report;
 #[cfg(target_arch = "wasm32")]
 mod run;
+mod sections;
 
 /// The probe URL this build talks to unless the visitor set another.
 pub(crate) const BUILD_PROBE_URL: &str = match option_env!("PORT25_PROBE_URL") {
@@ -42,12 +48,35 @@ pub(crate) enum Phase {
     Idle,
     /// A job runs; its progress so far.
     Running(Progress),
-    /// The job finished with a report.
-    Done(Progress, Box<ProbeReport>),
+    /// A report to show: one just finished, or one a link carried.
+    Done(Box<ProbeReport>, Source),
     /// No probe answered at this URL.
     Unreachable(String),
     /// The probe answered with an error, or the job failed.
-    Failed(String),
+    Failed(ApiError),
+}
+
+impl Phase {
+    /// A failure the page itself words (no probe error to pass on).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn failed(message: &str) -> Self {
+        Phase::Failed(ApiError {
+            error: String::new(),
+            message: message.to_owned(),
+            dns: None,
+        })
+    }
+}
+
+/// Where a shown report comes from.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// This page's test just made it: the report's JSON as the probe sent
+    /// it, for the share link.
+    Fresh(String),
+    /// A link carried it, made at this time (`2026-11-29 22:40 UTC`).
+    Shared(String),
 }
 
 /// The tester island: the form, the progress and the report.
@@ -63,8 +92,11 @@ pub fn Tester() -> impl IntoView {
 
     Effect::new(move |_| {
         #[cfg(target_arch = "wasm32")]
-        if let Some(saved) = run::load_probe_url() {
-            probe_url.set(saved);
+        {
+            if let Some(saved) = run::load_probe_url() {
+                probe_url.set(saved);
+            }
+            run::open_shared(phase, target, mode, port);
         }
         mounted.set(true);
     });
@@ -83,7 +115,10 @@ pub fn Tester() -> impl IntoView {
         }
         form_error.set(None);
         #[cfg(target_arch = "wasm32")]
-        run::start(probe_url.get_untracked(), request, phase);
+        {
+            run::forget_shared();
+            run::start(probe_url.get_untracked(), request, phase);
+        }
     };
 
     let mode_radio = move |value: ProbeMode, id: &'static str, label: &'static str| {

@@ -107,6 +107,39 @@ pub enum RequestError {
 }
 
 impl ProbeRequest {
+    /// Encodes the request as JSON, the same text serde writes: the page
+    /// sends it without serde's encoders (in the tester's bundle,
+    /// `serde_json::to_string` for this one type cost more than the rest of
+    /// the request code).
+    pub fn to_json(&self) -> String {
+        let mut target = String::with_capacity(self.target.len() + 2);
+        target.push('"');
+        for c in self.target.chars() {
+            match c {
+                '"' => target.push_str("\\\""),
+                '\\' => target.push_str("\\\\"),
+                '\n' => target.push_str("\\n"),
+                '\r' => target.push_str("\\r"),
+                '\t' => target.push_str("\\t"),
+                '\u{8}' => target.push_str("\\b"),
+                '\u{c}' => target.push_str("\\f"),
+                c if u32::from(c) < 0x20 => {
+                    target.push_str(&format!("\\u{:04x}", u32::from(c)));
+                }
+                c => target.push(c),
+            }
+        }
+        target.push('"');
+        let mode = match self.mode {
+            ProbeMode::Mx => "mx",
+            ProbeMode::Host => "host",
+        };
+        format!(
+            r#"{{"target":{target},"port":{},"mode":"{mode}"}}"#,
+            self.port
+        )
+    }
+
     /// Checks the request's shape: a non-empty target of sane length and
     /// characters, and an allowed port. Host-name syntax, IDNA and address
     /// safety are the probe's SSRF guard's business, not this function's.
@@ -527,6 +560,41 @@ pub enum Event {
     },
 }
 
+/// Why a DNS lookup got no usable answer, as the probe's own resolver saw
+/// it: a response code (RFC 1035 4.1.1) or no response at all.
+///
+/// Only [`DnsFailure::NoSuchDomain`] says something about the name; every
+/// other kind says the lookup itself failed, which tells nothing about
+/// whether the domain exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum DnsFailure {
+    /// NXDOMAIN (RCODE 3): the name does not exist.
+    NoSuchDomain,
+    /// SERVFAIL (RCODE 2): the resolver could not get an answer (broken or
+    /// unreachable name servers of the domain, a DNSSEC failure, or trouble
+    /// at the resolver itself).
+    ServerFailure,
+    /// REFUSED (RCODE 5): the resolver would not answer the probe.
+    Refused,
+    /// No answer from the resolver in time.
+    Timeout,
+    /// The resolver could not be reached (no route, connection refused).
+    Unreachable,
+    /// Another failure: another response code, or an answer that could not
+    /// be used.
+    Other,
+}
+
+impl DnsFailure {
+    /// Tells whether the lookup failed, as opposed to answering that the
+    /// name does not exist.
+    pub fn is_lookup_failure(self) -> bool {
+        !matches!(self, DnsFailure::NoSuchDomain)
+    }
+}
+
 /// The JSON body of an API error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -535,6 +603,10 @@ pub struct ApiError {
     pub error: String,
     /// A human-readable message.
     pub message: String,
+    /// For `no-such-domain` and `dns-failed`: what the probe's resolver
+    /// answered, so a page can tell a missing domain from a failed lookup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsFailure>,
 }
 
 /// Where a probe job stands.
@@ -695,6 +767,27 @@ mod tests {
             mode: ProbeMode::Host,
         };
         assert_eq!(long.validate(), Err(RequestError::TargetTooLong(254)));
+    }
+
+    #[test]
+    fn requests_encode_as_serde_does() {
+        for target in [
+            "example.com",
+            "2001:db8::1",
+            "quote\"back\\slash",
+            "tab\tnew\nline\r\u{1}\u{8}\u{c}\u{1f}\u{7f}",
+            "bücher.example",
+            "",
+        ] {
+            for (port, mode) in [(25, ProbeMode::Mx), (587, ProbeMode::Host)] {
+                let request = ProbeRequest {
+                    target: target.into(),
+                    port,
+                    mode,
+                };
+                assert_eq!(request.to_json(), serde_json::to_string(&request).unwrap());
+            }
+        }
     }
 
     #[test]
@@ -939,8 +1032,23 @@ mod tests {
         let error = ApiError {
             error: "rate-limited".into(),
             message: "slow down".into(),
+            dns: None,
         };
         let json = serde_json::to_string(&error).unwrap();
+        assert!(
+            !json.contains("dns"),
+            "absent unless a lookup failed: {json}"
+        );
         assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), error);
+        let error = ApiError {
+            error: "dns-failed".into(),
+            message: "no".into(),
+            dns: Some(DnsFailure::ServerFailure),
+        };
+        let json = serde_json::to_string(&error).unwrap();
+        assert!(json.ends_with(r#""dns":"server-failure"}"#), "{json}");
+        assert_eq!(serde_json::from_str::<ApiError>(&json).unwrap(), error);
+        assert!(DnsFailure::Timeout.is_lookup_failure());
+        assert!(!DnsFailure::NoSuchDomain.is_lookup_failure());
     }
 }

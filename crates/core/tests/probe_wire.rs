@@ -486,10 +486,27 @@ fn api_errors() -> Vec<ApiError> {
         ApiError {
             error: "bad-target".into(),
             message: "the target is empty".into(),
+            dns: None,
         },
         ApiError {
             error: "rate-limited".into(),
             message: "Too many probes from this address; wait a minute.".into(),
+            dns: None,
+        },
+        ApiError {
+            error: "no-such-domain".into(),
+            message: "nope.example does not exist in DNS.".into(),
+            dns: Some(DnsFailure::NoSuchDomain),
+        },
+        ApiError {
+            error: "dns-failed".into(),
+            message: "The lookup failed.".into(),
+            dns: Some(DnsFailure::ServerFailure),
+        },
+        ApiError {
+            error: "dns-failed".into(),
+            message: "The lookup failed.".into(),
+            dns: Some(DnsFailure::Timeout),
         },
     ]
 }

@@ -41,6 +41,7 @@ use port25_core::probe_types::{
     ApiError, Event, JobCreated, JobStatus, MxAnswer, ProbeInfo, ProbeReport, ProbeRequest,
     ALLOWED_PORTS,
 };
+use port25_core::tester::dns_failure_message;
 use serde::Deserialize;
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -49,7 +50,6 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::dns::LookupError;
 use crate::egress::Egress;
 use crate::jobs::{DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS};
 use crate::limits::client_ip;
@@ -342,6 +342,7 @@ impl Failure {
             body: ApiError {
                 error: error.into(),
                 message: message.into(),
+                dns: None,
             },
             retry_after: None,
         }
@@ -409,18 +410,21 @@ impl From<ProbeError> for Failure {
                 "refused-target",
                 error.to_string(),
             ),
-            ProbeError::Lookup(LookupError::NoSuchDomain(_)) => {
-                Failure::new(StatusCode::NOT_FOUND, "no-such-domain", error.to_string())
-            }
             // The resolver's own error text may name resolver addresses or
-            // internals; only the domain, which the user gave, is repeated.
-            ProbeError::Lookup(LookupError::Dns { domain, detail }) => {
-                tracing::warn!(%domain, %detail, "MX lookup failed");
-                Failure::new(
-                    StatusCode::BAD_GATEWAY,
-                    "dns-failed",
-                    format!("Looking up {domain} failed; try again later."),
-                )
+            // internals; only the domain, which the user gave, is repeated,
+            // with what kind of answer the lookup got.
+            ProbeError::Lookup(lookup) => {
+                let (domain, failure) = lookup.failure();
+                let (status, code) = if failure.is_lookup_failure() {
+                    tracing::warn!(%domain, %lookup, "MX lookup failed");
+                    (StatusCode::BAD_GATEWAY, "dns-failed")
+                } else {
+                    (StatusCode::NOT_FOUND, "no-such-domain")
+                };
+                let mut failure_body =
+                    Failure::new(status, code, dns_failure_message(domain, failure));
+                failure_body.body.dns = Some(failure);
+                failure_body
             }
         }
     }

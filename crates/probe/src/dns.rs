@@ -12,7 +12,7 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
 
-use port25_core::probe_types::{MxAnswer, MxHost, SkippedAddress};
+use port25_core::probe_types::{DnsFailure, MxAnswer, MxHost, SkippedAddress};
 
 use crate::guard::{parse_target, Guard, Target};
 
@@ -56,9 +56,10 @@ pub enum DnsError {
     /// The name exists but has no records of the type asked (NODATA).
     #[error("no records of that type")]
     NoRecords,
-    /// The lookup failed: timeout, SERVFAIL, network error.
-    #[error("DNS lookup failed: {0}")]
-    Failed(String),
+    /// The lookup failed (SERVFAIL, REFUSED, timeout, network error): the
+    /// kind, and the resolver's own text for the log.
+    #[error("DNS lookup failed: {1}")]
+    Failed(DnsFailure, String),
 }
 
 /// A DNS resolver: MX records and addresses of fully qualified names.
@@ -75,14 +76,28 @@ pub enum LookupError {
     /// The domain does not exist.
     #[error("{0} does not exist in DNS")]
     NoSuchDomain(String),
-    /// The DNS lookup failed.
+    /// The DNS lookup failed, which says nothing about the domain.
     #[error("looking up {domain} failed: {detail}")]
     Dns {
         /// The domain.
         domain: String,
-        /// The resolver's error.
+        /// What kind of failure, for the report.
+        failure: DnsFailure,
+        /// The resolver's error, for the log only.
         detail: String,
     },
+}
+
+impl LookupError {
+    /// The domain and what its lookup found, as the wire reports it.
+    pub fn failure(&self) -> (&str, DnsFailure) {
+        match self {
+            LookupError::NoSuchDomain(domain) => (domain, DnsFailure::NoSuchDomain),
+            LookupError::Dns {
+                domain, failure, ..
+            } => (domain, *failure),
+        }
+    }
 }
 
 /// Looks up where mail for `domain` goes (RFC 5321 5.1) and which of those
@@ -103,9 +118,10 @@ pub async fn lookup_mx(
         Ok(records) => records,
         Err(DnsError::NoRecords) => Vec::new(),
         Err(DnsError::NoSuchDomain) => return Err(LookupError::NoSuchDomain(domain.to_owned())),
-        Err(DnsError::Failed(detail)) => {
+        Err(DnsError::Failed(failure, detail)) => {
             return Err(LookupError::Dns {
                 domain: domain.to_owned(),
+                failure,
                 detail,
             })
         }
@@ -200,15 +216,29 @@ pub async fn resolve_exchange(
         Err(DnsError::NoRecords | DnsError::NoSuchDomain) => {
             host.error = Some("no A or AAAA records".into());
         }
-        Err(DnsError::Failed(detail)) => {
+        Err(DnsError::Failed(failure, detail)) => {
             // The resolver's text can name the resolver's own address or
             // configuration; the report says what happened, the log why.
             tracing::warn!(host = %name, %detail, "address lookup failed");
-            host.error =
-                Some("looking up its addresses failed (DNS timeout or server failure)".into());
+            host.error = Some(format!(
+                "looking up its addresses failed: {}",
+                failure_words(failure)
+            ));
         }
     }
     host
+}
+
+/// A failed lookup in a few words, for an exchange's `error`.
+fn failure_words(failure: DnsFailure) -> &'static str {
+    match failure {
+        DnsFailure::NoSuchDomain => "the name does not exist",
+        DnsFailure::ServerFailure => "the probe's resolver answered SERVFAIL",
+        DnsFailure::Refused => "the probe's resolver refused to answer",
+        DnsFailure::Timeout => "the probe's resolver did not answer in time",
+        DnsFailure::Unreachable => "the probe could not reach its resolver",
+        DnsFailure::Other => "the probe's resolver gave no usable answer",
+    }
 }
 
 /// Sorts addresses into the host's families through the guard.
@@ -254,19 +284,75 @@ impl HickoryResolver {
     pub fn from_system() -> Result<Self, DnsError> {
         let inner = hickory_resolver::Resolver::builder_tokio()
             .and_then(|b| b.build())
-            .map_err(|e| DnsError::Failed(e.to_string()))?;
+            .map_err(|e| DnsError::Failed(DnsFailure::Other, e.to_string()))?;
+        Ok(HickoryResolver { inner })
+    }
+
+    /// Builds a resolver that asks these recursive resolvers (UDP, then
+    /// TCP) instead of the system's: for a probe whose host resolver is not
+    /// the one it should use, and for tests against a DNS server on
+    /// loopback.
+    pub fn with_servers(servers: &[std::net::SocketAddr]) -> Result<Self, DnsError> {
+        use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
+        let name_servers = servers
+            .iter()
+            .map(|server| {
+                let connection = |mut c: ConnectionConfig| {
+                    c.port = server.port();
+                    c
+                };
+                NameServerConfig::new(
+                    server.ip(),
+                    true,
+                    vec![
+                        connection(ConnectionConfig::udp()),
+                        connection(ConnectionConfig::tcp()),
+                    ],
+                )
+            })
+            .collect();
+        let inner = hickory_resolver::Resolver::builder_with_config(
+            ResolverConfig::from_name_servers(name_servers),
+            hickory_resolver::net::runtime::TokioRuntimeProvider::default(),
+        )
+        .build()
+        .map_err(|e| DnsError::Failed(DnsFailure::Other, e.to_string()))?;
         Ok(HickoryResolver { inner })
     }
 }
 
-fn map_error(error: hickory_resolver::net::NetError) -> DnsError {
-    if error.is_nx_domain() {
-        DnsError::NoSuchDomain
-    } else if error.is_no_records_found() {
-        DnsError::NoRecords
-    } else {
-        DnsError::Failed(error.to_string())
+/// What an error response code (RFC 1035 4.1.1) says about a lookup:
+/// NXDOMAIN that the name does not exist, SERVFAIL and REFUSED that the
+/// resolver failed or would not answer, anything else an unusable answer.
+pub fn rcode_failure(code: hickory_resolver::proto::op::ResponseCode) -> DnsFailure {
+    use hickory_resolver::proto::op::ResponseCode;
+    match code {
+        ResponseCode::NXDomain => DnsFailure::NoSuchDomain,
+        ResponseCode::ServFail => DnsFailure::ServerFailure,
+        ResponseCode::Refused => DnsFailure::Refused,
+        _ => DnsFailure::Other,
     }
+}
+
+/// Sorts a resolver error into what the report tells apart: a name that
+/// does not exist (NXDOMAIN), one without records of the type (NODATA), and
+/// the kinds of failed lookups.
+fn map_error(error: hickory_resolver::net::NetError) -> DnsError {
+    use hickory_resolver::net::{DnsError as Semantic, NetError};
+    if error.is_nx_domain() {
+        return DnsError::NoSuchDomain;
+    }
+    if error.is_no_records_found() {
+        return DnsError::NoRecords;
+    }
+    let failure = match &error {
+        NetError::Dns(Semantic::ResponseCode(code)) => rcode_failure(*code),
+        NetError::Timeout => DnsFailure::Timeout,
+        NetError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => DnsFailure::Timeout,
+        NetError::Io(_) | NetError::NoConnections | NetError::Busy => DnsFailure::Unreachable,
+        _ => DnsFailure::Other,
+    };
+    DnsError::Failed(failure, error.to_string())
 }
 
 /// Makes a fully qualified name so the resolver's search list is never

@@ -20,6 +20,7 @@ use std::time::Duration;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 use port25_core::probe_types::checks::DnssecState;
+use port25_core::probe_types::DnsFailure;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::timeout;
@@ -292,9 +293,9 @@ impl Resolve for DnsClient {
             let answer = self
                 .lookup(domain, RecordType::MX)
                 .await
-                .map_err(DnsError::Failed)?;
+                .map_err(|detail| DnsError::Failed(DnsFailure::Other, detail))?;
             if answer.dnssec == DnssecState::Bogus {
-                return Err(DnsError::Failed(format!(
+                return Err(DnsError::Failed(DnsFailure::ServerFailure, format!(
                     "the MX answer for {domain} fails DNSSEC validation (bogus)"
                 )));
             }
@@ -321,9 +322,9 @@ impl Resolve for DnsClient {
             let (addresses, state, exists) = self
                 .addresses_with_state(host)
                 .await
-                .map_err(DnsError::Failed)?;
+                .map_err(|detail| DnsError::Failed(DnsFailure::Other, detail))?;
             if state == DnssecState::Bogus {
-                return Err(DnsError::Failed(format!(
+                return Err(DnsError::Failed(DnsFailure::ServerFailure, format!(
                     "the addresses of {host} fail DNSSEC validation (bogus)"
                 )));
             }

@@ -261,6 +261,7 @@ mod tests {
         job.fail(ApiError {
             error: "dns-failed".into(),
             message: "Looking up example.com failed".into(),
+            dns: Some(port25_core::probe_types::DnsFailure::Timeout),
         });
         let done = job.status(0, jobs.ttl());
         assert_eq!(done.state, JobState::Failed);

@@ -187,12 +187,15 @@ impl ProbeOptions {
                 }
             },
         };
-        let mut prober = match (&client, self.dns_resolver) {
-            (Some(client), Some(_)) => Prober::new(Arc::new(client.clone())),
-            _ => Prober::new(Arc::new(
-                HickoryResolver::from_system().context("setting up the DNS resolver")?,
-            )),
-        };
+        // MX, A and AAAA lookups go through hickory, whose errors say what
+        // kind of answer the lookup got (no such domain, server failure,
+        // refused, timeout); the DNSSEC-aware client serves the checks.
+        let resolver = match self.dns_resolver {
+            None => HickoryResolver::from_system(),
+            Some(server) => HickoryResolver::with_servers(&[server]),
+        }
+        .context("setting up the DNS resolver")?;
+        let mut prober = Prober::new(Arc::new(resolver));
         prober.guard = Guard {
             allow_loopback: self.allow_loopback,
         };

@@ -453,11 +453,15 @@ fn connect_error(error: &std::io::Error) -> Outcome {
     use std::io::ErrorKind;
     match error.kind() {
         ErrorKind::ConnectionRefused => Outcome::Refused,
-        ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable | ErrorKind::NetworkDown => {
-            Outcome::Unreachable {
-                detail: error.to_string(),
-            }
-        }
+        ErrorKind::HostUnreachable => Outcome::Unreachable {
+            detail: "the host is unreachable".into(),
+        },
+        ErrorKind::NetworkUnreachable => Outcome::Unreachable {
+            detail: "the network is unreachable".into(),
+        },
+        ErrorKind::NetworkDown => Outcome::Unreachable {
+            detail: "the probe's network is down".into(),
+        },
         ErrorKind::TimedOut => Outcome::Timeout {
             step: StepName::Connect,
         },
@@ -563,11 +567,10 @@ async fn handshake(
             return Err(Outcome::Timeout { step });
         }
         Ok(Err(e)) => {
-            rec.step(step, since, false, Some(e.to_string()));
-            rec.line(Direction::Note, format!("TLS handshake failed: {e}"));
-            return Err(Outcome::TlsHandshakeFailed {
-                detail: e.to_string(),
-            });
+            let detail = tls::describe_handshake_error(&e);
+            rec.step(step, since, false, Some(detail.clone()));
+            rec.line(Direction::Note, format!("TLS handshake failed: {detail}"));
+            return Err(Outcome::TlsHandshakeFailed { detail });
         }
         Ok(Ok(stream)) => stream,
     };

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use port25_core::{
     probe_types::checks::{CheckOutcome, MailChecks},
-    probe_types::{AddressResult, Direction, Outcome, ProbeReport},
+    probe_types::{AddressResult, Direction, Family, Outcome, ProbeReport},
     tester::{describe, verdict},
 };
 
@@ -32,7 +32,7 @@ pub fn render(report: &ProbeReport, verbose: bool) -> String {
         report.target, report.port, report.ehlo_name, report.ms
     );
     let verdict = verdict(report);
-    let _ = writeln!(out, "{}: {}", verdict.tone.label(), verdict.headline);
+    let _ = writeln!(out, "{}: {}", verdict.title, verdict.headline);
     for note in &report.mx.notes {
         let _ = writeln!(out, "note: {note}");
     }
@@ -171,9 +171,12 @@ fn render_checks(out: &mut String, checks: &MailChecks) {
 fn render_address(out: &mut String, result: &AddressResult, verbose: bool) {
     let _ = writeln!(
         out,
-        "  {} ({:?}, {} ms): {}",
+        "  {} ({}, {} ms): {}",
         result.address,
-        result.family,
+        match result.family {
+            Family::Ipv4 => "IPv4",
+            Family::Ipv6 => "IPv6",
+        },
         result.ms,
         outcome_sentence(&result.outcome)
     );
@@ -300,7 +303,7 @@ mod tests {
         assert!(text.contains("note: a note"));
         assert!(text.contains("MX 10 mx.example.com"));
         assert!(text.contains("skipped 10.0.0.1: private address (RFC 1918)"));
-        assert!(text.contains("8.8.8.8 (Ipv4, 10000 ms): TIMED OUT: No answer during Connect."));
+        assert!(text.contains("8.8.8.8 (IPv4, 10000 ms): TIMED OUT: No answer during Connect."));
         assert!(
             text.contains("\nNot reachable: None of the 1 address of example.com's mail servers")
         );

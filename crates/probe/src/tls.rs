@@ -120,10 +120,11 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 }
 
-/// Says what went wrong with a certificate in plain words.
+/// Says what went wrong with a certificate in plain words: never a Rust
+/// type name, so the report reads the same in the page, the CLI and JSON.
 fn describe_error(error: &rustls::Error, server_name: &ServerName<'_>) -> String {
     let rustls::Error::InvalidCertificate(cert_error) = error else {
-        return error.to_string();
+        return describe_rustls_error(error);
     };
     let name = server_name.to_str();
     match cert_error {
@@ -141,7 +142,95 @@ fn describe_error(error: &rustls::Error, server_name: &ServerName<'_>) -> String
         }
         CertificateError::Revoked => "the certificate is revoked".into(),
         CertificateError::BadEncoding => "the certificate is malformed".into(),
-        other => format!("certificate problem: {other:?}"),
+        CertificateError::BadSignature => "a signature in the chain does not verify".into(),
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+        | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            "the chain is signed with an algorithm the probe does not accept".into()
+        }
+        CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+            "the certificate is not meant for TLS servers (its extended key usage)".into()
+        }
+        CertificateError::UnhandledCriticalExtension => {
+            "the certificate has a critical extension the probe does not understand".into()
+        }
+        CertificateError::Other(other) => other
+            .0
+            .downcast_ref::<webpki::Error>()
+            .map_or("the certificate did not verify", describe_webpki_error)
+            .into(),
+        _ => "the certificate did not verify".into(),
+    }
+}
+
+/// The web-PKI errors rustls passes on untranslated (as `Other`), in words.
+fn describe_webpki_error(error: &webpki::Error) -> &'static str {
+    use webpki::Error as E;
+    match error {
+        E::CaUsedAsEndEntity => {
+            "the server presents a CA certificate as its own: a certificate for the server itself is needed"
+        }
+        E::EndEntityUsedAsCa => "a server certificate is used as a CA in the chain",
+        E::CertDistrusted => "the certificate's issuer is no longer trusted",
+        E::PathLenConstraintViolated | E::MaximumPathDepthExceeded => {
+            "the chain is longer than its CAs allow"
+        }
+        E::NameConstraintViolation => "the certificate names a host its CA may not certify",
+        E::InvalidSerialNumber
+        | E::MalformedExtensions
+        | E::ExtensionValueInvalid
+        | E::UnsupportedCertVersion
+        | E::EmptyEkuExtension => "the certificate is malformed",
+        E::UnsupportedCriticalExtension => {
+            "the certificate has a critical extension the probe does not understand"
+        }
+        E::SignatureAlgorithmMismatch => "the certificate's signature algorithm fields disagree",
+        _ => "the certificate did not verify",
+    }
+}
+
+/// A TLS error in plain words: what the server did, not rustls's names.
+pub fn describe_rustls_error(error: &rustls::Error) -> String {
+    use rustls::{AlertDescription as A, Error as E};
+    match error {
+        E::AlertReceived(alert) => match alert {
+            A::HandshakeFailure | A::InsufficientSecurity => {
+                "the server ended the handshake: it shares no TLS version or cipher with the probe".into()
+            }
+            A::ProtocolVersion => {
+                "the server ended the handshake: it does not speak TLS 1.2 or 1.3".into()
+            }
+            A::UnrecognisedName => "the server does not know the name the probe asked for (SNI)".into(),
+            A::InternalError => "the server reported an internal error during the handshake".into(),
+            _ => "the server ended the handshake with an alert".into(),
+        },
+        E::PeerIncompatible(_) => {
+            "the server and the probe share no TLS version or cipher (the server may offer only TLS 1.0 or 1.1)".into()
+        }
+        E::InvalidMessage(_) | E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
+            "the server's answer is not a valid TLS handshake (perhaps not TLS at all)".into()
+        }
+        E::PeerMisbehaved(_) => "the server broke the TLS protocol during the handshake".into(),
+        E::NoCertificatesPresented => "the server presented no certificate".into(),
+        E::DecryptError => "the handshake's cryptography did not check out".into(),
+        E::InvalidCertificate(_) => "the server's certificate could not be used".into(),
+        _ => "the TLS handshake failed".into(),
+    }
+}
+
+/// A failed handshake (the I/O error tokio-rustls returns) in plain words.
+pub fn describe_handshake_error(error: &std::io::Error) -> String {
+    if let Some(tls) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
+        return describe_rustls_error(tls);
+    }
+    match error.kind() {
+        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
+            "the server closed the connection during the handshake".into()
+        }
+        std::io::ErrorKind::TimedOut => "the handshake timed out".into(),
+        _ => "the TLS handshake failed".into(),
     }
 }
 
@@ -283,6 +372,43 @@ pub fn install_default_provider() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_read_as_words_not_type_names() {
+        let name = server_name("mx.example.com").unwrap();
+        let ca_as_leaf = rustls::Error::InvalidCertificate(CertificateError::Other(
+            rustls::OtherError(Arc::new(webpki::Error::CaUsedAsEndEntity)),
+        ));
+        let cases = [
+            (
+                ca_as_leaf,
+                "the server presents a CA certificate as its own: a certificate for the server itself is needed",
+            ),
+            (
+                rustls::Error::InvalidCertificate(CertificateError::NotValidForName),
+                "the certificate is not valid for mx.example.com",
+            ),
+            (
+                rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure),
+                "the server ended the handshake: it shares no TLS version or cipher with the probe",
+            ),
+        ];
+        for (error, want) in cases {
+            let words = describe_error(&error, &name);
+            assert_eq!(words, want);
+            assert!(!words.contains('('), "{words}");
+        }
+        let io = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::PeerIncompatible(rustls::PeerIncompatible::Tls12NotOffered),
+        );
+        assert!(describe_handshake_error(&io).starts_with("the server and the probe share no TLS"));
+        let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        assert_eq!(
+            describe_handshake_error(&eof),
+            "the server closed the connection during the handshake"
+        );
+    }
 
     #[test]
     fn rfc3339_dates() {

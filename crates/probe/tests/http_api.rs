@@ -15,6 +15,7 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use port25_core::probe_types::DnsFailure;
 use port25_probe::api::{router, ApiConfig, ApiState};
 use port25_probe::dns::{BoxFuture, DnsError, MxRecord, Resolve, StaticResolver};
 use port25_probe::guard::Guard;
@@ -560,7 +561,10 @@ impl Resolve for BrokenResolver {
     fn mx<'a>(&'a self, _domain: &'a str) -> BoxFuture<'a, Result<Vec<MxRecord>, DnsError>> {
         Box::pin(async move {
             if self.mx_fails {
-                Err(DnsError::Failed(format!("timed out: {SECRET}")))
+                Err(DnsError::Failed(
+                    DnsFailure::Timeout,
+                    format!("timed out: {SECRET}"),
+                ))
             } else {
                 Ok(vec![MxRecord {
                     preference: 10,
@@ -571,7 +575,12 @@ impl Resolve for BrokenResolver {
     }
 
     fn addresses<'a>(&'a self, _host: &'a str) -> BoxFuture<'a, Result<Vec<IpAddr>, DnsError>> {
-        Box::pin(async move { Err(DnsError::Failed(format!("timed out: {SECRET}"))) })
+        Box::pin(async move {
+            Err(DnsError::Failed(
+                DnsFailure::Timeout,
+                format!("timed out: {SECRET}"),
+            ))
+        })
     }
 }
 
@@ -599,6 +608,17 @@ async fn dns_failures_never_show_the_resolver_internals() {
             assert_eq!(mx.json["error"], "dns-failed");
             assert_eq!(job["state"], "failed");
             assert_eq!(job["error"]["error"], "dns-failed");
+            // The kind travels, so the page says "lookup failed", not
+            // "does not exist".
+            for error in [&sync.json, &mx.json, &job["error"]] {
+                assert_eq!(error["dns"], "timeout", "{error}");
+                let message = error["message"].as_str().unwrap();
+                assert!(message.contains("did not answer in time"), "{message}");
+                assert!(
+                    message.contains("does not mean that example.com does not exist"),
+                    "{message}"
+                );
+            }
             assert_eq!(
                 job["progress"].as_array().unwrap().last().unwrap()["event"],
                 "failed"
@@ -606,7 +626,10 @@ async fn dns_failures_never_show_the_resolver_internals() {
         } else {
             assert_eq!(sync.status, 200);
             let error = sync.json["mx"]["mx"][0]["error"].as_str().unwrap();
-            assert!(error.contains("looking up its addresses failed"), "{error}");
+            assert_eq!(
+                error,
+                "looking up its addresses failed: the probe's resolver did not answer in time"
+            );
             assert_eq!(job["state"], "done");
         }
         for answer in [&sync.json, &mx.json, &job] {

@@ -1,13 +1,14 @@
-//! What the tester shows: the progress while a job runs, then the report,
-//! verdict first, each address's details expandable.
+//! What the tester shows: the progress while a job runs, then the verdict
+//! card (the verdict, notes and the share link), then the sections listed in
+//! `sections.rs`, starting with one row per address.
 
 use leptos::prelude::*;
 use port25_core::{
-    probe_types::{AddressResult, Direction, ProbeReport, TlsInfo},
-    tester::{describe, step_label, verdict, Progress},
+    probe_types::{AddressResult, ApiError, Direction, ProbeReport, TlsInfo},
+    tester::{describe, failure_verdict, status, step_label, verdict, Progress, Status, Verdict},
 };
 
-use super::{family_label, Phase};
+use super::{family_label, sections::Sections, Phase, Source};
 
 /// The result area for the current phase.
 pub(super) fn view_phase(phase: Phase, probe_url: String) -> AnyView {
@@ -18,14 +19,7 @@ pub(super) fn view_phase(phase: Phase, probe_url: String) -> AnyView {
             <ProgressView progress />
         }
         .into_any(),
-        Phase::Done(_, report) => {
-            let checks = report.checks.clone();
-            view! {
-                <Report report=*report />
-                <super::checks::MailChecksView checks />
-            }
-            .into_any()
-        }
+        Phase::Done(report, source) => view! { <Report report=*report source /> }.into_any(),
         Phase::Unreachable(reason) => view! {
             <div class="notice tester-unreachable" role="alert">
                 <h2>"No probe reachable"</h2>
@@ -40,13 +34,46 @@ pub(super) fn view_phase(phase: Phase, probe_url: String) -> AnyView {
             </div>
         }
         .into_any(),
-        Phase::Failed(message) => view! {
-            <div class="notice" role="alert">
-                <h2>"The test could not run"</h2>
-                <p>{message}</p>
-            </div>
-        }
-        .into_any(),
+        Phase::Failed(error) => view! { <Failure error /> }.into_any(),
+    }
+}
+
+/// A status badge (the shared convention): glyph and word, never colour
+/// alone.
+pub(crate) fn badge(status: Status, word: &'static str) -> impl IntoView {
+    view! {
+        <span class=format!("badge {}", status.class())>
+            <span class="badge-icon" aria-hidden="true">{status.glyph()}</span>
+            {word}
+        </span>
+    }
+}
+
+/// The card that heads a result: its state as a badge, then the sentence.
+#[component]
+fn VerdictCard(verdict: Verdict, children: Children) -> impl IntoView {
+    view! {
+        <section
+            class=format!("tester-verdict verdict-{}", verdict.status.class())
+            aria-labelledby="tester-verdict-heading"
+        >
+            <h2 id="tester-verdict-heading">"Result"</h2>
+            <p class="verdict-title">{badge(verdict.status, verdict.title)}</p>
+            <p class="verdict-headline">{verdict.headline}</p>
+            {children()}
+        </section>
+    }
+}
+
+/// A probe that could not run: a missing domain, a failed lookup, a bad
+/// target, a limit.
+#[component]
+fn Failure(error: ApiError) -> impl IntoView {
+    let alert = failure_verdict(&error);
+    view! {
+        <div role="alert">
+            <VerdictCard verdict=alert>""</VerdictCard>
+        </div>
     }
 }
 
@@ -89,11 +116,10 @@ fn ProgressView(progress: Progress) -> impl IntoView {
     }
 }
 
-/// The finished report.
+/// The finished report: the verdict card, then the sections.
 #[component]
-fn Report(report: ProbeReport) -> impl IntoView {
+fn Report(report: ProbeReport, source: Source) -> impl IntoView {
     let v = verdict(&report);
-    let tone = format!("tester-verdict {}", v.tone.class());
     let notes = report
         .mx
         .notes
@@ -112,26 +138,93 @@ fn Report(report: ProbeReport) -> impl IntoView {
         .map(|(exchange, s)| {
             view! { <li>{format!("{exchange} {}: not tested, {}", s.address, s.reason)}</li> }
         })
+        .chain(report.mx.mx.iter().filter_map(|m| {
+            m.error.as_ref().map(|e| {
+                view! { <li>{format!("{}: not tested, {e}", m.exchange)}</li> }
+            })
+        }))
         .collect_view();
-    let results = report
+    let shared = match &source {
+        Source::Shared(made_at) => Some(view! {
+            <p class="tester-shared">
+                <strong>"Shared result"</strong>
+                {format!(
+                    ", made {made_at}. This page shows the report the link carries; it did not \
+                     test again. Press Test to run it now."
+                )}
+            </p>
+        }),
+        Source::Fresh(_) => None,
+    };
+    let about = format!(
+        "Probed as EHLO {} in {} ms. Results reflect the probe's network, not yours.",
+        report.ehlo_name, report.ms
+    );
+    view! {
+        <VerdictCard verdict=v>
+            {shared}
+            <ul class="tester-notes">{notes} {skipped}</ul>
+            <p class="hint">{about.clone()}</p>
+            <ShareLink source=source.clone() />
+        </VerdictCard>
+        <Sections report />
+    }
+}
+
+/// The link to this result, with a copy button.
+#[component]
+fn ShareLink(source: Source) -> impl IntoView {
+    let link = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(None::<&'static str>);
+    #[cfg(target_arch = "wasm32")]
+    super::run::share_link(source, link);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = source;
+    let copy = move |_| {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(url) = link.get_untracked() {
+            super::run::copy(url, copied);
+        }
+    };
+    view! {
+        <div class="tester-share">
+            <label for="tester-share-link">"Link to this result"</label>
+            <div class="tester-share-row">
+                <input
+                    id="tester-share-link"
+                    type="text"
+                    readonly=true
+                    placeholder="Making the link…"
+                    prop:value=move || link.get().unwrap_or_default()
+                />
+                <button type="button" disabled=move || link.get().is_none() on:click=copy>
+                    "Copy link"
+                </button>
+            </div>
+            <p class="hint" role="status">{move || copied.get()}</p>
+            <p class="hint">
+                "The report travels inside the link: no server keeps it, and whoever opens the "
+                "link sees it as it was made. A link is what the sender's browser showed, not a "
+                "proof."
+            </p>
+        </div>
+    }
+}
+
+/// The addresses section: one row per address, its outcome as a badge,
+/// the details inside.
+#[component]
+pub(super) fn Addresses(report: ProbeReport) -> impl IntoView {
+    let rows = report
         .results
         .into_iter()
-        .map(|r| view! { <AddressDetails r /> })
+        .map(|r| view! { <li><AddressDetails r /></li> })
         .collect_view();
     view! {
-        <h2>"Result"</h2>
-        <p class=tone>
-            <strong>{v.tone.label()} ": "</strong>
-            {v.headline}
-        </p>
-        <ul class="tester-notes">{notes} {skipped}</ul>
-        {results}
-        <p class="hint">
-            {format!(
-                "Probed as EHLO {} in {} ms. Results reflect the probe's network, not yours.",
-                report.ehlo_name, report.ms
-            )}
-        </p>
+        <section class="tester-section" aria-labelledby="tester-addresses-heading">
+            <h2 id="tester-addresses-heading">"Addresses"</h2>
+            <ul class="tester-rows">{rows}</ul>
+        </section>
     }
 }
 
@@ -139,7 +232,14 @@ fn Report(report: ProbeReport) -> impl IntoView {
 #[component]
 fn AddressDetails(r: AddressResult) -> impl IntoView {
     let (label, text) = describe(&r.outcome);
-    let ok = r.outcome.is_success();
+    let state = status(&r.outcome);
+    let address = r.address.to_string();
+    // A host probe of an IP literal names the address twice otherwise.
+    let host = if r.exchange == address {
+        String::new()
+    } else {
+        format!("{} ", r.exchange)
+    };
     let steps = r
         .steps
         .iter()
@@ -172,32 +272,34 @@ fn AddressDetails(r: AddressResult) -> impl IntoView {
     let caps = (!r.capabilities.is_empty()).then(|| {
         view! { <p>"EHLO capabilities: " {r.capabilities.join(", ")}</p> }
     });
-    let starttls = format!(
-        "STARTTLS: {}",
-        if r.starttls_offered {
-            "offered"
-        } else {
-            "not offered"
+    // Only a server that answered EHLO can have offered STARTTLS or not.
+    let starttls = (r.starttls_offered || !r.capabilities.is_empty()).then(|| {
+        view! {
+            <p>{if r.starttls_offered { "STARTTLS: offered" } else { "STARTTLS: not offered" }}</p>
         }
-    );
+    });
     let tls = r.tls.map(|tls| view! { <TlsView tls /> });
     view! {
-        <details class="tester-address" open=!ok>
+        <details class="tester-address" open=state != Status::Pass>
             <summary>
-                <span class=if ok { "badge badge-ok" } else { "badge badge-bad" }>{label}</span>
-                " " {r.exchange} " " <code>{r.address.to_string()}</code>
-                {format!(" ({}, port {}, {} ms)", family_label(r.family), r.port, r.ms)}
+                {badge(state, label)}
+                " " <span class="tester-host">{host}</span> <code>{address}</code> " "
+                <span class="tester-meta">
+                    {format!("({}, port {}, {} ms)", family_label(r.family), r.port, r.ms)}
+                </span>
             </summary>
             <p>{text}</p>
             {greeting}
             {caps}
-            <p>{starttls}</p>
+            {starttls}
             {tls}
-            <table class="tester-steps">
-                <caption>"Steps and timings"</caption>
-                <thead><tr><th scope="col">"Step"</th><th scope="col">"Result"</th><th scope="col">"Time"</th><th scope="col">"Detail"</th></tr></thead>
-                <tbody>{steps}</tbody>
-            </table>
+            <div class="tester-scroll">
+                <table class="tester-steps">
+                    <caption>"Steps and timings"</caption>
+                    <thead><tr><th scope="col">"Step"</th><th scope="col">"Result"</th><th scope="col">"Time"</th><th scope="col">"Detail"</th></tr></thead>
+                    <tbody>{steps}</tbody>
+                </table>
+            </div>
             <h3>"Transcript"</h3>
             <pre class="tester-transcript">{transcript}</pre>
         </details>
@@ -276,23 +378,60 @@ mod tests {
     fn a_report_reads_verdict_first_with_certificate_and_transcript() {
         let report: ProbeReport = serde_json::from_str(REPORT).unwrap();
         let html = view_phase(
-            Phase::Done(Progress::default(), Box::new(report)),
+            Phase::Done(Box::new(report), Source::Fresh(String::new())),
             String::new(),
         )
         .to_html();
-        let verdict = html.find("Reachable").expect("verdict");
+        let verdict = html.find("tester-verdict").expect("verdict");
         assert!(
             verdict < html.find("<details").unwrap(),
             "the verdict comes first"
         );
-        assert!(html.contains("1 had a certificate problem"));
-        assert!(html.contains("Certificate problem"));
+        assert!(html.contains("Reachable, certificate problem"));
+        // The address's badge: class, glyph and word (Leptos marks text
+        // nodes with `<!>` in server HTML).
+        assert!(html.contains(r#"<span class="badge b-warn"><span aria-hidden="true" class="badge-icon">!<!></span>Certificate problem"#), "{html}");
+        assert!(html.contains("Link to this result"));
         assert!(html.contains("CN=mx.example.com"));
         assert!(html.contains("Chain verified: no. Name matches: yes."));
         assert!(html.contains("S: 220 mx.example.com ESMTP"));
         assert!(html.contains("C: EHLO probe.example"));
         assert!(html.contains("10.0.0.1: not tested, private address"));
         assert!(html.contains("TLS handshake"));
+    }
+
+    #[test]
+    fn a_shared_report_says_when_it_was_made_and_that_it_was_not_tested_again() {
+        let report: ProbeReport = serde_json::from_str(REPORT).unwrap();
+        let html = view_phase(
+            Phase::Done(
+                Box::new(report),
+                Source::Shared("2026-11-29 22:40 UTC".into()),
+            ),
+            String::new(),
+        )
+        .to_html();
+        assert!(html.contains("Shared result"));
+        assert!(html.contains("made 2026-11-29 22:40 UTC"));
+        assert!(html.contains("it did not test again"));
+    }
+
+    #[test]
+    fn a_failed_lookup_reads_as_a_lookup_failure_not_a_missing_domain() {
+        use port25_core::{probe_types::DnsFailure, tester::dns_failure_message};
+        let html = view_phase(
+            Phase::Failed(ApiError {
+                error: "dns-failed".into(),
+                message: dns_failure_message("example.com", DnsFailure::ServerFailure),
+                dns: Some(DnsFailure::ServerFailure),
+            }),
+            String::new(),
+        )
+        .to_html();
+        assert!(html.contains(r#"class="badge b-unknown""#), "{html}");
+        assert!(html.contains("DNS lookup failed"));
+        assert!(html.contains("SERVFAIL"));
+        assert!(!html.contains("Domain not found"));
     }
 
     #[test]

@@ -17,9 +17,9 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::{
-    AddressResult, ApiError, CertificateInfo, Direction, Event, Family, JobCreated, JobState,
-    JobStatus, MxAnswer, MxHost, Outcome, ProbeInfo, ProbeMode, ProbeReport, ProbeRequest,
-    ProgressEvent, SkippedAddress, Step, StepName, TlsInfo, TlsMode, TranscriptLine,
+    AddressResult, ApiError, CertificateInfo, Direction, DnsFailure, Event, Family, JobCreated,
+    JobState, JobStatus, MxAnswer, MxHost, Outcome, ProbeInfo, ProbeMode, ProbeReport,
+    ProbeRequest, ProgressEvent, SkippedAddress, Step, StepName, TlsInfo, TlsMode, TranscriptLine,
 };
 
 /// A parsed JSON value, as a host holds it.
@@ -159,6 +159,14 @@ read_names!(Direction {
     "client" => Direction::Client,
     "server" => Direction::Server,
     "note" => Direction::Note,
+});
+read_names!(DnsFailure {
+    "no-such-domain" => DnsFailure::NoSuchDomain,
+    "server-failure" => DnsFailure::ServerFailure,
+    "refused" => DnsFailure::Refused,
+    "timeout" => DnsFailure::Timeout,
+    "unreachable" => DnsFailure::Unreachable,
+    "other" => DnsFailure::Other,
 });
 read_names!(JobState {
     "running" => JobState::Running,
@@ -403,6 +411,7 @@ impl ReadJson for ApiError {
         Ok(ApiError {
             error: req(v, "error")?,
             message: req(v, "message")?,
+            dns: opt(v, "dns")?,
         })
     }
 }
