@@ -15,6 +15,7 @@ pub mod content;
 pub mod diagnose;
 pub mod kb;
 pub mod markdown;
+pub mod onward;
 pub mod probe_types;
 pub mod relay_config;
 pub mod search;

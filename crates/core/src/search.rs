@@ -174,6 +174,18 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Whether every word of `query` starts a word of `name` (both
+/// [`normalize`]d): the home page's provider picker, where `hetz` finds
+/// "Hetzner Cloud" and `digital ocean` "DigitalOcean (Droplets)" does not. An
+/// empty query matches every name.
+pub fn is_name_match(query: &str, name: &str) -> bool {
+    let name = normalize(name);
+    normalize(query)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .all(|t| name.split(' ').any(|w| w.starts_with(t)))
+}
+
 /// How well one query word matches one entry; 0 is not at all.
 fn word_score(entry: &Entry, term: &str) -> u32 {
     let best = |words: &mut dyn Iterator<Item = &str>, exact: u32, prefix: u32| {
@@ -633,6 +645,19 @@ mod tests {
         assert!(titles("  ?! ").is_empty());
         assert!(titles("zzz").is_empty());
         assert_eq!(search(&entries, "relay", 2).len(), 2);
+    }
+
+    #[test]
+    fn name_match_takes_word_starts_in_any_order() {
+        let name = "Hetzner Cloud hetzner-cloud";
+        for q in ["", "hetz", "HETZNER", "cloud hetzner", "  clo  "] {
+            assert!(is_name_match(q, name), "{q:?}");
+        }
+        for q in ["etzner", "hetzner aws", "cloudy"] {
+            assert!(!is_name_match(q, name), "{q:?}");
+        }
+        assert!(is_name_match("comcast", "Comcast Xfinity (residential)"));
+        assert!(is_name_match("ovh", "OVHcloud VPS and dedicated"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Port25's browser enhancements that need no Leptos: the header search, the
-//! providers table's sorting and filtering, and the copy buttons beside
-//! commands.
+//! home page's provider picker, the providers table's sorting and filtering,
+//! and the copy buttons beside commands.
 //!
 //! Every page is complete without them (prerendered HTML, plain links and
 //! forms). They attach to that HTML by element ids and classes, with one
@@ -25,6 +25,16 @@ pub const PROVIDERS_TABLE: &str = "providers-table";
 /// The id of the "Showing N of M providers" line.
 pub const PROVIDERS_COUNT: &str = "providers-count";
 
+/// The id of the home page's provider picker field (`hidden` in the
+/// prerendered page, shown by the picker enhancement).
+pub const PICKER_FIELD: &str = "provider-find";
+/// The id of the picker's text input.
+pub const PICKER_INPUT: &str = "provider-find-input";
+/// The id of the list of provider links the picker narrows.
+pub const PICKER_LIST: &str = "provider-list";
+/// The id of the picker's "N providers" status line.
+pub const PICKER_COUNT: &str = "provider-find-count";
+
 /// Starts every enhancement the page has markup for, for a site served under
 /// `base` (`""` or `/port25`). The search box is shown and `/` focuses it;
 /// the search itself is a module of its own ([`start_search`], the `search`
@@ -33,6 +43,7 @@ pub const PROVIDERS_COUNT: &str = "providers-count";
 pub fn start(_base: &str) {
     web::search::install_shortcut();
     web::table::install();
+    web::picker::install();
     web::copy::install();
 }
 
