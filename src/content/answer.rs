@@ -135,7 +135,13 @@ pub(super) fn relays_onward(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -
                     .iter()
                     .map(|&(port, tls)| {
                         let href = format!("{generator}?{}", onward::generator_query(&r.relay.id, port));
-                        view! { <li><a href=href>{format!("Port {port}")}</a>" "<span class="tls">{format!("({})", tls.label())}</span></li> }
+                        // The relay's name (hidden) makes each link's name unique on the page.
+                        view! {
+                            <li>
+                                <a href=href>{format!("Port {port}")}<span class="visually-hidden">{format!(" for {}", r.relay.name)}</span></a>
+                                " "<span class="tls">{format!("({})", tls.label())}</span>
+                            </li>
+                        }
                     })
                     .collect_view();
                 let recommended = r
