@@ -94,6 +94,7 @@ pub(super) fn answer_card(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> 
                     <p class="answer-links">
                         {unblock_source}
                         <a href=base.join(UNBLOCK_GUIDE)>"What a provider asks before unblocking"</a>
+                        " · "<a href="#sources">{format!("All sources ({})", p.sources.len())}</a>
                     </p>
                 </dd>
                 <dt id="recommended-route">"Recommended route"</dt>
@@ -102,7 +103,6 @@ pub(super) fn answer_card(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> 
             <p class="answer-next">
                 {first}
                 <a class="button" href=diagnose>{format!("Diagnose from {}", p.name)}</a>
-                <a class="button" href="#sources">{format!("Sources ({})", p.sources.len())}</a>
             </p>
         </section>
     }

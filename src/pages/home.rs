@@ -21,7 +21,7 @@ fn provider_links() -> impl IntoView {
             view! {
                 <li data-name=format!("{} {}", p.name, p.id)>
                     <a href=href(Route::Provider(p.id))>{p.name}</a>
-                    <span class="pl-status">"Port 25 "{badge(p.policy.badge(), p.policy.label())}</span>
+                    <span class="pl-status"><span class="visually-hidden">"Port 25: "</span>{badge(p.policy.badge(), p.policy.label())}</span>
                 </li>
             }
         })
@@ -35,10 +35,8 @@ pub(crate) fn Home() -> impl IntoView {
     view! {
         <h1>"Port 25 blocked? Your mail can still go out."</h1>
         <p class="lede">
-            "Many cloud hosts, VPS providers and home ISPs block outbound connections to "
-            "port 25, where mail servers hand mail to each other, so a working server "
-            "sits with deferred mail and connection timeouts. Find your provider for "
-            "the answer: what is blocked, how to get it lifted, and a relay that works."
+            "Find your provider for the answer: what it blocks, how to get it lifted, "
+            "and a relay that works from there."
         </p>
         <section class="card picker" aria-labelledby="who-hosts">
             <h2 id="who-hosts">"Who hosts your server?"</h2>
@@ -57,12 +55,22 @@ pub(crate) fn Home() -> impl IntoView {
                 />
                 <p id=PICKER_COUNT class="count" role="status" aria-live="polite">{format!("{total} providers")}</p>
             </div>
+            <p class="pl-head">"Every provider, with what it does to outbound port 25:"</p>
             <ul class="provider-list" id=PICKER_LIST aria-label="Providers">{provider_links()}</ul>
             <p class="picker-more">
                 "Not listed, or not sure the provider is the cause? "
                 <a href=href(Route::Page(Page::Diagnose))>"Diagnose it step by step"</a>"."
             </p>
         </section>
+        <h2>"Why mail stops at port 25"</h2>
+        <p>
+            "Mail servers hand mail to each other on TCP port 25. Many cloud hosts, "
+            "VPS providers and home ISPs block outbound connections to that port to "
+            "stop spam from compromised machines, so a server that works perfectly "
+            "sits with its queue full of deferred mail and connection timeouts. "
+            "Your mail can still go out: through a relay on port 587, 465 or 2525, "
+            "or once the provider lifts the block."
+        </p>
         <h2>"Other ways in"</h2>
         <ul class="start-grid">
             <li>

@@ -143,8 +143,21 @@ pub struct RelayRoute<'a> {
     pub recommended: bool,
 }
 
+impl RelayRoute<'_> {
+    /// Whether the relay's first host has a `<region>` the visitor must fill
+    /// in before the generator can write a configuration.
+    pub fn needs_region(&self) -> bool {
+        self.relay
+            .hosts
+            .first()
+            .is_some_and(|h| h.host.contains("<region>"))
+    }
+}
+
 /// The relays whose submission ports are open at `p`: the relay the
-/// provider recommends first, then the others in data order.
+/// provider recommends first, then those ready to configure as they are,
+/// then those whose host needs the visitor's region (SES, OCI), each group
+/// in data order.
 pub fn relays_open_at<'a>(p: &Provider, relays: &'a [Relay]) -> Vec<RelayRoute<'a>> {
     let open = open_submission_ports(p);
     let recommended = p
@@ -171,8 +184,8 @@ pub fn relays_open_at<'a>(p: &Provider, relays: &'a [Relay]) -> Vec<RelayRoute<'
             })
         })
         .collect();
-    // A stable sort: the recommended relay first, the rest keep data order.
-    routes.sort_by_key(|r| !r.recommended);
+    // A stable sort: data order within each group.
+    routes.sort_by_key(|r| (!r.recommended, r.needs_region()));
     routes
 }
 
@@ -249,6 +262,13 @@ mod tests {
         for r in &routes {
             assert_eq!(r.ports.iter().map(|p| p.0).collect::<Vec<_>>(), [587]);
         }
+        // The first is ready to configure: no region to fill in.
+        assert!(!routes[0].needs_region(), "{}", routes[0].relay.id);
+        let ses = routes
+            .iter()
+            .position(|r| r.relay.id == "amazon-ses")
+            .unwrap();
+        assert!(routes[ses..].iter().all(|r| r.needs_region()));
         // Tencent Cloud SES takes 465 only, which Hetzner blocks.
         assert!(!routes.iter().any(|r| r.relay.id == "tencent-cloud-ses"));
     }
@@ -283,8 +303,7 @@ mod tests {
                     // region: the preset must not guess one.
                     match generate(&catalog, &options, &stamp) {
                         Ok(_) => {}
-                        Err(Error::MissingRegion { .. })
-                            if route.relay.hosts[0].host.contains("<region>") => {}
+                        Err(Error::MissingRegion { .. }) if route.needs_region() => {}
                         Err(e) => panic!("{} via {} on {port}: {e}", p.id, route.relay.id),
                     }
                     count += 1;
