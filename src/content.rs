@@ -521,10 +521,20 @@ fn providers_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
 
 fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
     let page = base.join(&Route::Provider(&p.id).path());
-    // One link per row: the provider's page opens with the answer and lists
-    // every fact with its source (a link per cell repeated the same source
-    // five or six times). Each cell carries its column's name for the
-    // phone layout, where the table becomes one card per provider.
+    // Two links per row at most: the provider's page, which opens with the
+    // answer and lists every fact with its source, and the port 25 policy's
+    // citation (a link per cell repeated the same source five or six
+    // times). Each cell carries its column's name for the phone layout,
+    // where the table becomes one card per provider.
+    let port25 = badge(p.port25.badge(), p.port25.label());
+    let port25 = match cells::citation(&p.sources, "port25") {
+        Some((source, claim)) => {
+            let href = format!("{page}#{}", cells::anchor("port25"));
+            let title = format!("{} ({})", source.title, claim.checked.describe());
+            view! { <a href=href title=title>{port25}</a> }.into_any()
+        }
+        None => port25.into_any(),
+    };
     let low = p.confidence == Confidence::Low;
     let checked = if p.last_verified.is_empty() {
         view! { <span>"not re-checked"</span> }.into_any()
@@ -541,9 +551,9 @@ fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
             data-sort=sort_keys(p)
             class:low-confidence=low
         >
-            <th scope="row"><a href=page>{p.name.clone()}</a></th>
+            <th scope="row"><a href=page.clone()>{p.name.clone()}</a></th>
             <td data-label="Category">{p.category.label()}</td>
-            <td data-label="Port 25">{badge(p.port25.badge(), p.port25.label())}</td>
+            <td data-label="Port 25">{port25}</td>
             <td data-label="Port 465">{port_badge(ports.smtps)}</td>
             <td data-label="Port 587">{port_badge(ports.submission)}</td>
             <td data-label="Port 2525">{port_badge(ports.alternate_2525)}</td>
@@ -720,8 +730,20 @@ mod tests {
             assert!(table.contains(&markup), "{class}");
             assert!(table.contains(&format!("</span>{word}</span>")), "{word}");
         }
-        assert_eq!(table.matches("<a ").count(), rows, "one link per row");
+        // The provider's page, and the port 25 policy's citation when it has one.
+        let cited = kb()
+            .providers
+            .iter()
+            .filter(|p| cells::citation(&p.sources, "port25").is_some())
+            .count();
+        assert_eq!(table.matches("<a ").count(), rows + cited);
         assert!(table.contains("href=\"/port25/providers/hetzner-cloud\""));
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port25\""));
+        assert!(!table.contains("hetzner-cloud#claim-port465"));
+        assert!(
+            !table.contains("hetzner-dedicated#claim-port25"),
+            "an unknown cell links nowhere"
+        );
         let page = html("provider/hetzner-cloud");
         assert!(page.contains("id=\"claim-port25\""));
     }
