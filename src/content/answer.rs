@@ -17,6 +17,9 @@ use super::{md, md_inline};
 const UNBLOCK_GUIDE: &str =
     "/guide/when-you-need-port-25#what-a-provider-will-ask-before-unblocking";
 
+/// How many relays a provider page lists before "N more relays".
+const SHOWN_RELAYS: usize = 6;
+
 /// A status badge (the shared convention): an icon hidden from screen
 /// readers, then the word.
 pub(crate) fn badge(kind: Badge, word: &'static str) -> impl IntoView {
@@ -127,10 +130,8 @@ pub(super) fn relays_onward(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -
             .map(u16::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        let items = routes
-            .into_iter()
-            .map(|r| {
-                let ports = r
+        let item = |r: onward::RelayRoute<'_>| {
+            let ports = r
                     .ports
                     .iter()
                     .map(|&(port, tls)| {
@@ -144,21 +145,36 @@ pub(super) fn relays_onward(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -
                         }
                     })
                     .collect_view();
-                let recommended = r
-                    .recommended
-                    .then(|| badge(Badge::Info, "Named by the provider"));
-                view! {
-                    <li>
-                        <a class="route-relay" href=base.join(&Route::Relay(&r.relay.id).path())>{r.relay.name.clone()}</a>
-                        {recommended}
-                        <ul class="route-ports" aria-label=format!("Configure {}", r.relay.name)>{ports}</ul>
-                    </li>
-                }
-            })
-            .collect_view();
+            let recommended = r
+                .recommended
+                .then(|| badge(Badge::Info, "Named by the provider"));
+            view! {
+                <li>
+                    <a class="route-relay" href=base.join(&Route::Relay(&r.relay.id).path())>{r.relay.name.clone()}</a>
+                    {recommended}
+                    <ul class="route-ports" aria-label=format!("Configure {}", r.relay.name)>{ports}</ul>
+                </li>
+            }
+        };
+        // The first few in view; the rest one click away, so a phone does
+        // not scroll past twenty cards to reach the facts.
+        let mut routes = routes;
+        let rest = routes.split_off(routes.len().min(SHOWN_RELAYS));
+        let more = (!rest.is_empty()).then(|| {
+            let count = rest.len();
+            let items = rest.into_iter().map(item).collect_view();
+            view! {
+                <details class="routes-more">
+                    <summary>{format!("{count} more relays")}</summary>
+                    <ul class="routes">{items}</ul>
+                </details>
+            }
+        });
+        let items = routes.into_iter().map(item).collect_view();
         view! {
             <p>{format!("Relays that accept mail on a port open at {} ({open}). A port opens the configuration generator with that relay and port.", p.name)}</p>
             <ul class="routes">{items}</ul>
+            {more}
         }
         .into_any()
     };
