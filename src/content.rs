@@ -265,7 +265,7 @@ fn article_item(c: &ArticleClaim, page: &str, base: &BasePath) -> impl IntoView 
     view! {
         <li id=c.anchor()>
             <p><q>{c.claim.clone()}</q></p>
-            <p><strong class=format!("verdict verdict-{}", c.verdict.key())>{c.verdict.label()}</strong>". "</p>
+            <p class=format!("verdict verdict-{}", c.verdict.key())>{badge(c.verdict.badge(), c.verdict.label())}</p>
             <div inner_html=md(&c.evidence, base, false, 2)></div>
             {(!c.fields.is_empty()).then(|| view! { <p class="evidence-links">"Evidence:"{evidence}</p> })}
         </li>

@@ -97,7 +97,7 @@ pub(super) fn answer_card(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> 
                     <p class="answer-links">
                         {unblock_source}
                         <a href=base.join(UNBLOCK_GUIDE)>"What a provider asks before unblocking"</a>
-                        " · "<a href="#sources">{format!("All sources ({})", p.sources.len())}</a>
+                        {(!p.sources.is_empty()).then(|| view! { " · "<a href="#sources">{format!("All sources ({})", p.sources.len())}</a> })}
                     </p>
                 </dd>
                 <dt id="recommended-route">"Recommended route"</dt>

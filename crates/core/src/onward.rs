@@ -102,6 +102,18 @@ impl UnblockRoute {
     }
 }
 
+impl Verdict {
+    /// The badge a verdict on the original article is shown with.
+    pub fn badge(self) -> Badge {
+        match self {
+            Verdict::Confirmed => Badge::Pass,
+            Verdict::Outdated => Badge::Warn,
+            Verdict::Contradicted => Badge::Fail,
+            Verdict::NotVerifiable => Badge::Unknown,
+        }
+    }
+}
+
 /// The provider's outbound status of each of 25, 465, 587 and 2525, in that
 /// order, with port 25's policy read as open, blocked or unknown ("varies"
 /// counts as unknown: it depends on the product).
