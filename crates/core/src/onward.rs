@@ -10,7 +10,9 @@
 //! values into HTML) or a checker of the relay's own claims (validation
 //! does that).
 
-use crate::kb::{KnowledgeBase, Port25Policy, PortStatus, Provider, Relay, TlsMode, UnblockRoute};
+use crate::kb::{
+    KnowledgeBase, Port25Policy, PortStatus, Provider, Relay, TlsMode, UnblockRoute, Verdict,
+};
 use crate::relay_config::{Options, RelayChoice};
 
 /// The submission ports a relay can be reached on when 25 is blocked, in the
@@ -246,6 +248,8 @@ mod tests {
         assert_eq!(UnblockRoute::OnRequest.badge().class(), "b-warn");
         assert_eq!(Port25Policy::BlockedNewAccounts.badge(), Badge::Fail);
         assert_eq!(Port25Policy::OpenWithLimits.badge(), Badge::Pass);
+        assert_eq!(Verdict::Contradicted.badge(), Badge::Fail);
+        assert_eq!(Verdict::NotVerifiable.badge(), Badge::Unknown);
         let glyphs: Vec<&str> = [
             Badge::Pass,
             Badge::Warn,
