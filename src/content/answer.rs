@@ -129,7 +129,7 @@ pub(super) fn relays_onward(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -
             .iter()
             .map(u16::to_string)
             .collect::<Vec<_>>()
-            .join(", ");
+            .join(" or ");
         let item = |r: onward::RelayRoute<'_>| {
             let ports = r
                     .ports
@@ -172,7 +172,7 @@ pub(super) fn relays_onward(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -
         });
         let items = routes.into_iter().map(item).collect_view();
         view! {
-            <p>{format!("Relays that accept mail on a port open at {} ({open}). A port opens the configuration generator with that relay and port.", p.name)}</p>
+            <p>{format!("Relays that accept mail on port {open}, which the sources say {} leaves open. A port opens the configuration generator with that relay and port.", p.name)}</p>
             <ul class="routes">{items}</ul>
             {more}
         }
