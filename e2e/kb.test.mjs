@@ -25,7 +25,8 @@ describe('providers table', () => {
     await page.goto(env.url + 'providers');
     const { providers } = await source('providers');
     assert.equal(await page.locator('table.providers tbody tr').count(), providers.length);
-    // Every claim cell links to its citation on the provider's page.
+    // The port 25 cell links to its citation on the provider's page (the
+    // other cells are badges; the provider page cites every one).
     const hetzner = page.locator('table.providers tbody tr', { hasText: 'Hetzner Cloud' });
     const policyLink = hetzner.locator('td').nth(1).locator('a');
     assert.equal(await policyLink.getAttribute('href'), `${new URL(env.url).pathname}providers/hetzner-cloud#claim-port25`);

@@ -80,4 +80,9 @@ for i in "${!names[@]}"; do
   [ "${results[$i]}" = ok ] && passed=$((passed + 1))
 done
 echo "steps: $passed passed, $failed failed"
+if [ -d target/e2e-screenshots ]; then
+  # Every route at 1366 and 390 px, light and dark (e2e/site.test.mjs): to
+  # be looked at, not compared.
+  echo "screenshots: $(find target/e2e-screenshots -name '*.png' | wc -l) in $PORT25_ROOT/target/e2e-screenshots/"
+fi
 [ "$failed" -eq 0 ]

@@ -6,6 +6,8 @@
 //! stay out of every browser bundle. Content was validated by `build.rs`;
 //! parsing it again here cannot fail on a build that compiled.
 
+mod answer;
+
 use std::sync::OnceLock;
 
 use leptos::{prelude::*, tachys::view::RenderHtml};
@@ -21,6 +23,8 @@ use port25_core::{
     markdown::{self, RenderOptions, TermLink},
     site::{BasePath, Page, Route},
 };
+
+pub(crate) use answer::{badge, port_badge};
 
 include!(concat!(env!("OUT_DIR"), "/content_files.rs"));
 
@@ -263,7 +267,7 @@ fn article_item(c: &ArticleClaim, page: &str, base: &BasePath) -> impl IntoView 
     view! {
         <li id=c.anchor()>
             <p><q>{c.claim.clone()}</q></p>
-            <p><strong class=format!("verdict verdict-{}", c.verdict.key())>{c.verdict.label()}</strong>". "</p>
+            <p class=format!("verdict verdict-{}", c.verdict.key())>{badge(c.verdict.badge(), c.verdict.label())}</p>
             <div inner_html=md(&c.evidence, base, false, 2)></div>
             {(!c.fields.is_empty()).then(|| view! { <p class="evidence-links">"Evidence:"{evidence}</p> })}
         </li>
@@ -282,8 +286,8 @@ fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView 
                 view! {
                     <tr>
                         <th scope="row"><a href=href>{v.name.clone()}</a></th>
-                        <td>{v.policy.label()}</td>
-                        <td>{v.unblock.label()}</td>
+                        <td>{badge(v.policy.badge(), v.policy.label())}</td>
+                        <td>{badge(v.unblock.badge(), v.unblock.label())}</td>
                         <td inner_html=v.notes.as_deref().map(|n| md_inline(n, base)).unwrap_or_default()></td>
                     </tr>
                 }
@@ -296,17 +300,6 @@ fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView 
                 <tbody>{rows}</tbody>
             </table>
         }
-    });
-    let relay = p.recommended_relay.as_ref().map(|r| {
-        let link = r
-            .relay_id
-            .as_ref()
-            .and_then(|id| kb.relay(id))
-            .map(|relay| {
-                let href = base.join(&Route::Relay(&relay.id).path());
-                view! { <p>"See "<a href=href>{relay.name.clone()}</a>"."</p> }
-            });
-        view! { <h2 id="recommended-route">"Recommended route"</h2><div inner_html=md(&r.text, base, true, 2)></div>{link} }
     });
     let notes = p
         .notes
@@ -326,10 +319,9 @@ fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView 
         )
     };
     view! {
-        <p class="lede">
-            {format!("Outbound port 25: {}. Unblock: {}.", p.port25.label(), p.unblock.route.label())}
-        </p>
+        {answer::answer_card(kb, p, base)}
         {low}
+        {answer::relays_onward(kb, p, base)}
         <dl class="facts">
             <dt>"Category"</dt><dd>{p.category.label()}</dd>
             <dt>"Confidence"</dt><dd>{p.confidence.label()}</dd>
@@ -338,7 +330,6 @@ fn provider(kb: &KnowledgeBase, p: &Provider, base: &BasePath) -> impl IntoView 
         <h2 id="claims">"Facts and their sources"</h2>
         {claims_table(&cells, &p.sources, base)}
         {variants}
-        {relay}
         {notes}
         {article_claims(kb, &format!("provider:{}", p.id), &page, base)}
         <h2 id="sources">"Sources"</h2>
@@ -576,14 +567,19 @@ fn providers_table(kb: &KnowledgeBase, base: &BasePath) -> impl IntoView {
 
 fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
     let page = base.join(&Route::Provider(&p.id).path());
-    // Each cited cell links to its citation on the provider's page.
-    let cite = |field: &str, text: &'static str| match cells::citation(&p.sources, field) {
+    // Two links per row at most: the provider's page, which opens with the
+    // answer and lists every fact with its source, and the port 25 policy's
+    // citation (a link per cell repeated the same source five or six
+    // times). Each cell carries its column's name for the phone layout,
+    // where the table becomes one card per provider.
+    let port25 = badge(p.port25.badge(), p.port25.label());
+    let port25 = match cells::citation(&p.sources, "port25") {
         Some((source, claim)) => {
-            let href = format!("{page}#{}", cells::anchor(field));
+            let href = format!("{page}#{}", cells::anchor("port25"));
             let title = format!("{} ({})", source.title, claim.checked.describe());
-            view! { <a href=href title=title>{text}</a> }.into_any()
+            view! { <a href=href title=title>{port25}</a> }.into_any()
         }
-        None => view! { <span>{text}</span> }.into_any(),
+        None => port25.into_any(),
     };
     let low = p.confidence == Confidence::Low;
     let checked = if p.last_verified.is_empty() {
@@ -591,6 +587,7 @@ fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
     } else {
         view! { <time datetime=p.last_verified.clone()>{p.last_verified.clone()}</time> }.into_any()
     };
+    let ports = &p.other_ports;
     view! {
         <tr
             data-name=format!("{} {}", p.name, p.id)
@@ -601,14 +598,14 @@ fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
             class:low-confidence=low
         >
             <th scope="row"><a href=page.clone()>{p.name.clone()}</a></th>
-            <td>{p.category.label()}</td>
-            <td>{cite("port25", p.port25.label())}</td>
-            <td>{cite("port465", p.other_ports.smtps.label())}</td>
-            <td>{cite("port587", p.other_ports.submission.label())}</td>
-            <td>{cite("port2525", p.other_ports.alternate_2525.label())}</td>
-            <td>{cite("unblock_route", p.unblock.route.label())}</td>
-            <td>{p.confidence.label()}</td>
-            <td>{checked}</td>
+            <td data-label="Category">{p.category.label()}</td>
+            <td data-label="Port 25">{port25}</td>
+            <td data-label="Port 465">{port_badge(ports.smtps)}</td>
+            <td data-label="Port 587">{port_badge(ports.submission)}</td>
+            <td data-label="Port 2525">{port_badge(ports.alternate_2525)}</td>
+            <td data-label="Unblock">{badge(p.unblock.route.badge(), p.unblock.route.label())}</td>
+            <td data-label="Confidence">{p.confidence.label()}</td>
+            <td data-label="Checked">{checked}</td>
         </tr>
     }
 }
@@ -878,17 +875,71 @@ mod tests {
     }
 
     #[test]
-    fn the_providers_table_links_each_cited_cell_to_its_citation() {
+    fn the_providers_table_shows_statuses_as_badges_with_words_and_links_each_row_once() {
         let table = html("providers-table");
-        let hetzner = "/port25/providers/hetzner-cloud#claim-port25";
-        assert!(table.contains(&format!("href=\"{hetzner}\"")), "{hetzner}");
-        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port465\""));
-        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port587\""));
-        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-unblock-route\""));
-        // An unknown cell links nowhere.
-        assert!(!table.contains("hetzner-dedicated#claim-port25"));
+        let rows = kb().providers.len();
+        // Port 25, 465, 587, 2525 and the unblock route: five badges a row,
+        // each with its icon and a word.
+        assert_eq!(table.matches("<span class=\"badge b-").count(), rows * 5);
+        for (class, word) in [
+            ("b-fail", "Blocked"),
+            ("b-pass", "Open"),
+            ("b-unknown", "Unknown"),
+        ] {
+            let markup = format!(
+                "<span class=\"badge {class}\"><span aria-hidden=\"true\" class=\"badge-icon\">"
+            );
+            assert!(table.contains(&markup), "{class}");
+            assert!(table.contains(&format!("</span>{word}</span>")), "{word}");
+        }
+        // The provider's page, and the port 25 policy's citation when it has one.
+        let cited = kb()
+            .providers
+            .iter()
+            .filter(|p| cells::citation(&p.sources, "port25").is_some())
+            .count();
+        assert_eq!(table.matches("<a ").count(), rows + cited);
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud\""));
+        assert!(table.contains("href=\"/port25/providers/hetzner-cloud#claim-port25\""));
+        assert!(!table.contains("hetzner-cloud#claim-port465"));
+        assert!(
+            !table.contains("hetzner-dedicated#claim-port25"),
+            "an unknown cell links nowhere"
+        );
         let page = html("provider/hetzner-cloud");
         assert!(page.contains("id=\"claim-port25\""));
+    }
+
+    #[test]
+    fn a_provider_page_opens_with_the_answer_and_the_paths_onward() {
+        let page = html("provider/hetzner-cloud");
+        let answer = page.find("id=\"answer\"").expect("answer card");
+        let claims = page.find("id=\"claims\"").expect("claims");
+        assert!(answer < claims, "the answer comes first");
+        for port in ["Port 25", "Port 465", "Port 587", "Port 2525"] {
+            assert!(page.contains(&format!(">{port}</a>")), "{port}");
+        }
+        // Relays open at Hetzner Cloud (587), each linking to its generator preset.
+        assert!(page.contains("href=\"/port25/relays/sendgrid\""));
+        assert!(page.contains(
+            "href=\"/port25/generator?v=1&amp;mta=postfix&amp;relay=sendgrid&amp;port=587&amp;tls=encrypt\""
+        ));
+        assert!(
+            !page.contains("port=465&amp;tls"),
+            "465 is blocked at Hetzner Cloud"
+        );
+        assert!(page.contains("href=\"/port25/diagnose?provider=hetzner-cloud\""));
+        assert!(page.contains(
+            "/port25/guide/when-you-need-port-25#what-a-provider-will-ask-before-unblocking"
+        ));
+        assert!(page.contains("id=\"sources\""));
+        // A provider whose ports are all unknown names no relay.
+        let unknown = html("provider/hetzner-dedicated");
+        assert!(
+            !unknown.contains("/port25/generator?"),
+            "no preset without an open port"
+        );
+        assert!(unknown.contains("do not say that port 465, 587 or 2525 is open"));
     }
 
     #[test]

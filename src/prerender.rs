@@ -585,10 +585,11 @@ pub(crate) mod tests {
         assert_eq!(first("hetzner"), "/providers/hetzner-cloud");
         assert_eq!(first("starttls"), "/glossary#starttls");
         assert_eq!(first("465"), "/ports#465");
-        // Every entry's page is one the prerenderer writes.
+        // Every entry's page (without its anchor or query) is one the
+        // prerenderer writes.
         let paths: Vec<String> = routes().iter().map(Route::path).collect();
         for e in &entries {
-            let page = e.path.split('#').next().unwrap();
+            let page = e.path.split(['#', '?']).next().unwrap();
             assert!(paths.iter().any(|p| p == page), "{} has no page", e.path);
         }
     }

@@ -52,8 +52,10 @@ pub(crate) fn Providers() -> impl IntoView {
         <h1>{Page::Providers.title()}</h1>
         <p class="lede">
             "Who blocks outbound SMTP port 25 by default, whether the submission ports "
-            "465, 587 and 2525 get through, and how to have the block lifted. Each cell "
-            "links to its citation: a quote from the source and the date it was checked. "
+            "465, 587 and 2525 get through, and how to have the block lifted. Each "
+            "provider's page opens with the answer and shows every fact with a quote "
+            "from its source and the date it was checked; the port 25 cell links "
+            "straight to its citation. "
             "Low confidence means the port 25 policy rests on a secondary source or none."
         </p>
         <p class="downloads">

@@ -18,6 +18,7 @@ pub mod egress;
 pub mod kb;
 pub mod mailsec;
 pub mod markdown;
+pub mod onward;
 pub mod probe_types;
 pub mod project;
 pub mod relay_config;

@@ -110,9 +110,34 @@ pub fn render(markdown: &str, options: &RenderOptions<'_>) -> Rendered {
     let (events, headings) = anchor_headings(events, options);
     let events = rebase_links(events, &options.base);
     let events = link_terms(events, options);
+    let events = copyable_code(events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered { html, headings }
+}
+
+/// Wraps each code block with a copy button: `<div class="cmd">`, the
+/// block, `<button class="copy">`. The site's enhancement copies the code
+/// beside a pressed button, and the style sheet hides the button until the
+/// page's script has run.
+fn copyable_code(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                out.push(Event::Html(CowStr::from("<div class=\"cmd\">")));
+                out.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                out.push(event);
+                out.push(Event::Html(CowStr::from(
+                    "<button type=\"button\" class=\"copy\" aria-label=\"Copy this code\">Copy</button></div>\n",
+                )));
+            }
+            _ => out.push(event),
+        }
+    }
+    out
 }
 
 fn shifted(level: HeadingLevel, offset: u8) -> HeadingLevel {
@@ -296,6 +321,30 @@ fn link_terms<'a>(events: Vec<Event<'a>>, options: &RenderOptions<'_>) -> Vec<Ev
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_blocks_get_a_copy_button_and_inline_code_does_not() {
+        let html = render(
+            "Run `postqueue -p`:\n\n```\npostqueue -p\n```\n",
+            &RenderOptions::default(),
+        )
+        .html;
+        assert_eq!(
+            html.matches("<button type=\"button\" class=\"copy\"")
+                .count(),
+            1,
+            "{html}"
+        );
+        let joined = html.replace('\n', "");
+        assert!(
+            joined.contains("<div class=\"cmd\"><pre><code>postqueue -p</code></pre><button"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>Run <code>postqueue -p</code>:</p>"),
+            "{html}"
+        );
+    }
 
     fn terms() -> Vec<TermLink> {
         [

@@ -19,13 +19,14 @@
 //! ```
 //!
 //! - `kind`: the [`Kind`]'s label (`Provider`, `Relay`, `Port`, `Glossary`,
-//!   `FAQ`, `Page`);
+//!   `FAQ`, `Page`, `Diagnosis`);
 //! - `path`: the route below the base path, with an anchor where the entry is
 //!   a part of a page (`/glossary#starttls`, `/ports#465`);
 //! - `title`, `summary`: display text, with tabs and line breaks turned into
 //!   spaces;
 //! - `names`: the [`normalize`]d names the entry is known by, separated by
-//!   `|`, the title's first;
+//!   `|`, the title's first; for a `Diagnosis` entry (an error message or
+//!   log line, [`SYMPTOMS`]) its phrase groups instead;
 //! - `words`: the normalised words of its text, each once, separated by
 //!   spaces.
 
@@ -58,17 +59,23 @@ pub enum Kind {
     Faq,
     /// A site page, guide page or guide section.
     Page,
+    /// An error message or log line people paste ("Connection timed out",
+    /// Postfix's `status=deferred`), leading to the diagnosis that explains
+    /// it. Matched by phrase inside the query, not word by word (see
+    /// [`SYMPTOMS`]).
+    Symptom,
 }
 
 impl Kind {
     /// Every kind, in the order ties between equal scores are broken.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Port,
         Kind::Glossary,
         Kind::Provider,
         Kind::Relay,
         Kind::Faq,
         Kind::Page,
+        Kind::Symptom,
     ];
 
     /// The label shown with a result and written in the index file.
@@ -80,6 +87,7 @@ impl Kind {
             Kind::Relay => "Relay",
             Kind::Faq => "FAQ",
             Kind::Page => "Page",
+            Kind::Symptom => "Diagnosis",
         }
     }
 
@@ -174,6 +182,18 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Whether every word of `query` starts a word of `name` (both
+/// [`normalize`]d): the home page's provider picker, where `hetz` finds
+/// "Hetzner Cloud" and `digital ocean` "DigitalOcean (Droplets)" does not. An
+/// empty query matches every name.
+pub fn is_name_match(query: &str, name: &str) -> bool {
+    let name = normalize(name);
+    normalize(query)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .all(|t| name.split(' ').any(|w| w.starts_with(t)))
+}
+
 /// How well one query word matches one entry; 0 is not at all.
 fn word_score(entry: &Entry, term: &str) -> u32 {
     let best = |words: &mut dyn Iterator<Item = &str>, exact: u32, prefix: u32| {
@@ -202,6 +222,9 @@ fn word_score(entry: &Entry, term: &str) -> u32 {
 /// match is worth: a title word over another name's word over the text's, a
 /// whole word over a prefix.
 fn score(entry: &Entry, query: &str, terms: &[&str]) -> Option<u32> {
+    if entry.kind == Kind::Symptom {
+        return symptom_score(entry, terms);
+    }
     let mut total = if entry.names.iter().any(|n| n == query) {
         1000
     } else if entry.names.first().is_some_and(|t| t.starts_with(query)) {
@@ -218,6 +241,57 @@ fn score(entry: &Entry, query: &str, terms: &[&str]) -> Option<u32> {
         }
     }
     Some(total)
+}
+
+/// Scores a [`Kind::Symptom`] entry: each of its names is a group of
+/// alternative phrases separated by `,`, and every group must occur in the
+/// query as consecutive words, so a whole pasted log line still matches.
+/// In a phrase `*` stands for one to twelve words (a host name and its
+/// address); the query's last word may be the start of the phrase's last
+/// word once it has three letters (typing in progress). The score grows with
+/// the letters matched, so the most specific symptom ranks first and the
+/// bare `connect to ... 25` gives way to the reason that follows it.
+fn symptom_score(entry: &Entry, terms: &[&str]) -> Option<u32> {
+    let mut matched = 0;
+    for group in &entry.names {
+        let best = group
+            .split(',')
+            .filter_map(|phrase| {
+                let words: Vec<&str> = phrase.split(' ').filter(|w| !w.is_empty()).collect();
+                (0..terms.len())
+                    .find_map(|start| phrase_at(terms, start, &words, false))
+                    .map(|_| {
+                        words
+                            .iter()
+                            .filter(|w| **w != "*")
+                            .map(|w| w.len())
+                            .sum::<usize>()
+                    })
+            })
+            .max()?;
+        matched += best;
+    }
+    (matched > 0).then(|| 600 + 10 * matched as u32)
+}
+
+/// Whether `phrase` matches `terms` from `start`; the index after the match.
+/// `matched` says whether a word of the phrase matched already: only then,
+/// or for the phrase's last word, may the query's last word be the start of
+/// the phrase's word (typing in progress: `connection tim`).
+fn phrase_at(terms: &[&str], start: usize, phrase: &[&str], matched: bool) -> Option<usize> {
+    let Some((first, rest)) = phrase.split_first() else {
+        return Some(start);
+    };
+    if *first == "*" {
+        return (start + 1..=(start + 12).min(terms.len()))
+            .find_map(|next| phrase_at(terms, next, rest, matched));
+    }
+    let term = terms.get(start)?;
+    if term == first {
+        return phrase_at(terms, start + 1, rest, true);
+    }
+    let typing = start + 1 == terms.len() && term.len() >= 3 && first.starts_with(term);
+    (typing && (matched || rest.is_empty())).then_some(start + 1)
 }
 
 /// The indices of the best entries for `query`, best first, at most `limit`.
@@ -243,6 +317,20 @@ pub fn search(entries: &[Entry], query: &str, limit: usize) -> Vec<usize> {
         let Some(score) = score(e, &query, &terms) else {
             continue;
         };
+        // One pasted line matches several symptoms (`deferred`, `timed out`,
+        // both): keep only the most specific.
+        if e.kind == Kind::Symptom {
+            let rival = best
+                .iter()
+                .position(|&(_, j)| entries[j].kind == Kind::Symptom);
+            match rival {
+                Some(r) if order(best[r]) < order((score, i)) => continue,
+                Some(r) => {
+                    best.remove(r);
+                }
+                None => {}
+            }
+        }
         let pos = best
             .iter()
             .position(|&b| order((score, i)) < order(b))
@@ -433,11 +521,76 @@ fn short_name(name: &str) -> Option<&str> {
     name.split_once(" (").map(|(head, _)| head)
 }
 
+/// The error messages and log lines the search recognises, with where each
+/// leads: `(phrase groups, path, title, summary)`. Each group lists
+/// alternative phrases separated by `,` (in [`normalize`]d form; `*` is one
+/// to twelve words) and every group must occur in the query. The paths are
+/// the diagnosis at the matching answer (`content/diagnose/tree.json`; a
+/// test walks each).
+pub const SYMPTOMS: [(&[&str], &str, &str, &str); 8] = [
+    (
+        &["deferred", TIMED_OUT],
+        "/diagnose?p=deferred.timeout",
+        "Deferred: connection timed out",
+        "Mail waits in the queue because connections time out: the usual sign of a port 25 block.",
+    ),
+    (
+        &["deferred", "connection refused"],
+        "/diagnose?p=deferred.refused",
+        "Deferred: connection refused",
+        "Mail waits in the queue because connections are refused.",
+    ),
+    (
+        &["deferred", UNREACHABLE],
+        "/diagnose?p=error.unreachable",
+        "Deferred: network is unreachable",
+        "Mail waits in the queue because the server has no route out.",
+    ),
+    (
+        &["deferred"],
+        "/diagnose?p=deferred",
+        "Mail deferred in the queue",
+        "Why your server keeps mail and retries, and how to find the reason.",
+    ),
+    (
+        &[TIMED_OUT],
+        "/diagnose?p=timeout",
+        "Connection timed out",
+        "A connection that hangs, then times out: what blocks it and how to tell.",
+    ),
+    (
+        &[UNREACHABLE],
+        "/diagnose?p=error.unreachable",
+        "Network is unreachable",
+        "The connection never left: no route for that address or a filter that says so.",
+    ),
+    (
+        &["connection refused"],
+        "/diagnose?p=refused",
+        "Connection refused",
+        "Something answered with a reset: who refuses and what it means.",
+    ),
+    (
+        &["connect to * 25"],
+        "/diagnose?p=timeout",
+        "Could not connect to port 25",
+        "Your mail program's connection to a server on port 25 failed: diagnose why.",
+    ),
+];
+
+/// The ways programs say a connection timed out.
+const TIMED_OUT: &str =
+    "connection timed out,timed out,operation timed out,connect timeout,connection timeout";
+
+/// The ways programs say there is no route.
+const UNREACHABLE: &str = "network is unreachable,network unreachable,no route to host";
+
 /// Builds the index from the knowledge base and the site's page table.
 ///
 /// Entries: every page of [`Page::ALL`] but the 404 page, each guide page and
 /// its second-level sections, every provider, relay and port, every glossary
-/// term and every FAQ question.
+/// term and every FAQ question, and the error messages and log lines of
+/// [`SYMPTOMS`].
 pub fn build_index(kb: &KnowledgeBase) -> Vec<Entry> {
     let mut entries = Vec::new();
     for page in Page::ALL.into_iter().filter(|p| *p != Page::NotFound) {
@@ -559,6 +712,16 @@ pub fn build_index(kb: &KnowledgeBase) -> Vec<Entry> {
         }
         entries.push(entry.build());
     }
+    for (groups, path, title, summary) in SYMPTOMS {
+        entries.push(Entry {
+            kind: Kind::Symptom,
+            path: path.to_owned(),
+            title: title.to_owned(),
+            summary: summary.to_owned(),
+            names: groups.iter().map(|g| (*g).to_owned()).collect(),
+            words: Vec::new(),
+        });
+    }
     for f in &kb.faq {
         entries.push(
             EntryBuilder::new(
@@ -633,6 +796,19 @@ mod tests {
         assert!(titles("  ?! ").is_empty());
         assert!(titles("zzz").is_empty());
         assert_eq!(search(&entries, "relay", 2).len(), 2);
+    }
+
+    #[test]
+    fn name_match_takes_word_starts_in_any_order() {
+        let name = "Hetzner Cloud hetzner-cloud";
+        for q in ["", "hetz", "HETZNER", "cloud hetzner", "  clo  "] {
+            assert!(is_name_match(q, name), "{q:?}");
+        }
+        for q in ["etzner", "hetzner aws", "cloudy"] {
+            assert!(!is_name_match(q, name), "{q:?}");
+        }
+        assert!(is_name_match("comcast", "Comcast Xfinity (residential)"));
+        assert!(is_name_match("ovh", "OVHcloud VPS and dedicated"));
     }
 
     #[test]
@@ -732,12 +908,87 @@ mod tests {
     }
 
     #[test]
+    fn pasted_errors_and_log_lines_lead_to_the_diagnosis() {
+        let entries = parse(&serialize(&real_index())).unwrap();
+        let postfix = "Nov 29 10:12:01 mail postfix/smtp[2211]: 4F1A2B3C4D: to=<ann@example.org>, \
+                       relay=none, delay=30, delays=0.01/0/30/0, dsn=4.4.1, status=deferred \
+                       (connect to mx1.example.org[203.0.113.25]:25: Connection timed out)";
+        for (query, want) in [
+            ("connection timed out", "/diagnose?p=timeout"),
+            ("Connection tim", "/diagnose?p=timeout"),
+            (
+                "connect to mx.example.org[192.0.2.1]:25: Connection timed out",
+                "/diagnose?p=timeout",
+            ),
+            ("Network is unreachable", "/diagnose?p=error.unreachable"),
+            ("connect: No route to host", "/diagnose?p=error.unreachable"),
+            ("deferred", "/diagnose?p=deferred"),
+            ("status=deferred", "/diagnose?p=deferred"),
+            (postfix, "/diagnose?p=deferred.timeout"),
+            (
+                "status=deferred (connect to a.example[2001:db8::1]:25: Network is unreachable)",
+                "/diagnose?p=error.unreachable",
+            ),
+            (
+                "connect to smtp.example.com[198.51.100.7]:25",
+                "/diagnose?p=timeout",
+            ),
+            (
+                "nc: connect to 192.0.2.1 port 25 (tcp) failed: Connection refused",
+                "/diagnose?p=refused",
+            ),
+        ] {
+            let found = top(&entries, query);
+            assert_eq!(
+                found.first().map(String::as_str),
+                Some(format!("Diagnosis {want}").as_str()),
+                "{query:?}: {found:#?}"
+            );
+            // One diagnosis per paste, the most specific.
+            assert_eq!(
+                found.iter().filter(|f| f.starts_with("Diagnosis")).count(),
+                1,
+                "{query:?}"
+            );
+        }
+        // Short words do not trigger it, nor does a word inside another.
+        assert!(top(&entries, "de")
+            .iter()
+            .all(|f| !f.starts_with("Diagnosis")));
+        assert!(top(&entries, "undeferred").is_empty());
+        // Ordinary searches are unchanged.
+        assert_eq!(
+            top(&entries, "hetzner")[0],
+            "Provider /providers/hetzner-cloud"
+        );
+    }
+
+    #[test]
+    fn every_symptom_leads_to_a_node_of_the_real_tree() {
+        let content = crate::content::load(&crate::content::repo()).unwrap();
+        for (_, path, title, _) in SYMPTOMS {
+            let (page, query) = path.split_once('?').unwrap();
+            assert_eq!(page, "/diagnose");
+            let walk =
+                crate::diagnose::walk(&content.tree, &crate::diagnose::Path::from_query(query))
+                    .unwrap();
+            assert!(walk.rejected.is_none(), "{title}: {:?}", walk.rejected);
+            assert!(!walk.path.is_empty(), "{title}");
+        }
+    }
+
+    #[test]
     fn real_index_covers_everything_once_and_stays_small() {
         let entries = real_index();
         let count = |kind: Kind| entries.iter().filter(|e| e.kind == kind).count();
         assert!(count(Kind::Provider) >= 39 && count(Kind::Relay) >= 11);
         assert!(count(Kind::Port) >= 4 && count(Kind::Glossary) >= 30 && count(Kind::Faq) >= 15);
-        let mut paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+        // Symptoms point into the diagnosis, several at one node.
+        let mut paths: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.kind != Kind::Symptom)
+            .map(|e| e.path.as_str())
+            .collect();
         paths.sort_unstable();
         let before = paths.len();
         paths.dedup();

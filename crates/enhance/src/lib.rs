@@ -1,6 +1,6 @@
 //! Port25's browser enhancements that need no Leptos: the header search, the
-//! providers and relays tables' sorting and filtering, and the copy buttons beside
-//! commands.
+//! home page's provider picker, the providers and relays tables' sorting and
+//! filtering, and the copy buttons beside commands.
 //!
 //! Every page is complete without them (prerendered HTML, plain links and
 //! forms). They attach to that HTML by element ids and classes, with one
@@ -35,6 +35,15 @@ pub const RELAYS_COUNT: &str = "relays-count";
 /// The query parameter that preselects "works from provider X" on the
 /// relays page: `/relays?from=hetzner-cloud`.
 pub const RELAYS_FROM_PARAM: &str = "from";
+/// The id of the home page's provider picker field (`hidden` in the
+/// prerendered page, shown by the picker enhancement).
+pub const PICKER_FIELD: &str = "provider-find";
+/// The id of the picker's text input.
+pub const PICKER_INPUT: &str = "provider-find-input";
+/// The id of the list of provider links the picker narrows.
+pub const PICKER_LIST: &str = "provider-list";
+/// The id of the picker's "N providers" status line.
+pub const PICKER_COUNT: &str = "provider-find-count";
 
 /// Starts every enhancement the page has markup for, for a site served under
 /// `base` (`""` or `/port25`). The search box is shown and `/` focuses it;
@@ -45,6 +54,7 @@ pub fn start(_base: &str) {
     web::search::install_shortcut();
     web::table::install();
     web::relays::install();
+    web::picker::install();
     web::copy::install();
 }
 

@@ -3,6 +3,7 @@
 //! of each control).
 
 pub(crate) mod copy;
+pub(crate) mod picker;
 pub(crate) mod relays;
 pub(crate) mod search;
 pub(crate) mod table;

@@ -295,9 +295,10 @@ impl Resolve for DnsClient {
                 .await
                 .map_err(|detail| DnsError::Failed(DnsFailure::Other, detail))?;
             if answer.dnssec == DnssecState::Bogus {
-                return Err(DnsError::Failed(DnsFailure::ServerFailure, format!(
-                    "the MX answer for {domain} fails DNSSEC validation (bogus)"
-                )));
+                return Err(DnsError::Failed(
+                    DnsFailure::ServerFailure,
+                    format!("the MX answer for {domain} fails DNSSEC validation (bogus)"),
+                ));
             }
             if !answer.exists {
                 return Err(DnsError::NoSuchDomain);
@@ -324,9 +325,10 @@ impl Resolve for DnsClient {
                 .await
                 .map_err(|detail| DnsError::Failed(DnsFailure::Other, detail))?;
             if state == DnssecState::Bogus {
-                return Err(DnsError::Failed(DnsFailure::ServerFailure, format!(
-                    "the addresses of {host} fail DNSSEC validation (bogus)"
-                )));
+                return Err(DnsError::Failed(
+                    DnsFailure::ServerFailure,
+                    format!("the addresses of {host} fail DNSSEC validation (bogus)"),
+                ));
             }
             if !exists {
                 return Err(DnsError::NoSuchDomain);
