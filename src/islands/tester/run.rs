@@ -16,6 +16,7 @@ use port25_core::{
 
 use super::{Phase, Source, PROBE_URL_KEY};
 use crate::islands::browser_json::{sleep, Parsed};
+use wasm_bindgen::JsValue;
 
 /// How often a running job is polled.
 const POLL_MS: i32 = 400;
