@@ -613,10 +613,7 @@ fn provider_row(p: &Provider, base: &BasePath) -> impl IntoView {
 /// A status badge (the shared markup: glyph and word, never colour alone)
 /// for what a relay offers, linked to its citation when it has one.
 fn offered_cell(r: &Relay, field: &str, value: Offered, page: &str) -> impl IntoView {
-    let (class, glyph) = compare::offered_badge(value);
-    let badge = view! {
-        <span class=format!("badge {class}")><span class="badge-icon" aria-hidden="true">{glyph}</span>{value.label()}</span>
-    };
+    let badge = badge(value.badge(), value.label());
     match cells::citation(&r.sources, field) {
         Some(_) => {
             view! { <a href=format!("{page}#{}", cells::anchor(field))>{badge}</a> }.into_any()

@@ -11,7 +11,8 @@
 //! does that).
 
 use crate::kb::{
-    KnowledgeBase, Port25Policy, PortStatus, Provider, Relay, TlsMode, UnblockRoute, Verdict,
+    KnowledgeBase, Offered, Port25Policy, PortStatus, Provider, Relay, TlsMode, UnblockRoute,
+    Verdict,
 };
 use crate::relay_config::{Options, RelayChoice};
 
@@ -69,6 +70,17 @@ impl PortStatus {
             PortStatus::Open => Badge::Pass,
             PortStatus::Blocked => Badge::Fail,
             PortStatus::Unknown => Badge::Unknown,
+        }
+    }
+}
+
+impl Offered {
+    /// The badge a relay's offer (HTTPS API, EU region) is shown with.
+    pub fn badge(self) -> Badge {
+        match self {
+            Offered::Yes => Badge::Pass,
+            Offered::No => Badge::Fail,
+            Offered::Unknown => Badge::Unknown,
         }
     }
 }

@@ -10,8 +10,8 @@
 //! needs no provider data. What this is not: a renderer.
 
 use super::labels::Labelled;
-use super::provider::{PortStatus, Provider};
-use super::relay::{Offered, Relay, TlsMode};
+use super::provider::Provider;
+use super::relay::{Relay, TlsMode};
 use super::table::{order_by_column, KEY_SEPARATOR};
 
 /// The sortable columns, in table order.
@@ -26,20 +26,16 @@ pub const COLUMNS: [&str; 7] = [
 ];
 
 /// The ports a provider's data says are open for outbound mail by default:
-/// 25 when its policy is open (with or without limits), and each of 465,
-/// 587 and 2525 whose status is open. A port that is blocked, only opened
-/// on request, or unknown is not counted.
+/// 25 when its policy is open (with or without limits), then the
+/// submission ports whose status is open
+/// ([`crate::onward::open_submission_ports`]). A port that is blocked, only
+/// opened on request, or unknown is not counted.
 pub fn open_ports(p: &Provider) -> Vec<u16> {
-    let mut ports = Vec::new();
-    if p.port25.is_open_by_default() {
-        ports.push(25);
-    }
-    for port in [465, 587, 2525] {
-        if p.other_ports.status(port) == Some(PortStatus::Open) {
-            ports.push(port);
-        }
-    }
-    ports
+    let port25 = p.port25.is_open_by_default().then_some(25);
+    port25
+        .into_iter()
+        .chain(crate::onward::open_submission_ports(p))
+        .collect()
 }
 
 /// The ports of `relay` that reach it from `provider`: the relay's ports
@@ -212,17 +208,6 @@ pub fn arrange(
     order_by_column(shown, |i| rows[i].sort.as_str(), column, ascending)
 }
 
-/// The status badge of an [`Offered`] value: its class (`b-pass`, `b-fail`,
-/// `b-unknown`) and glyph, for the shared badge markup, which always shows
-/// the label as well.
-pub fn offered_badge(value: Offered) -> (&'static str, &'static str) {
-    match value {
-        Offered::Yes => ("b-pass", "\u{2713}"),
-        Offered::No => ("b-fail", "\u{2715}"),
-        Offered::Unknown => ("b-unknown", "?"),
-    }
-}
-
 /// The TLS modes a filter can ask for, with their labels.
 pub fn tls_options() -> impl Iterator<Item = (&'static str, &'static str)> {
     [TlsMode::Starttls, TlsMode::ImplicitTls]
@@ -233,7 +218,7 @@ pub fn tls_options() -> impl Iterator<Item = (&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kb::{FreeKind, UsernameConvention};
+    use crate::kb::{FreeKind, Offered, UsernameConvention};
 
     fn relay(id: &str, ports: &[(u16, TlsMode)], https: Offered, eu: Offered) -> Relay {
         let mut r = Relay::for_generator(
