@@ -58,7 +58,7 @@ pub(crate) fn href(route: port25_core::site::Route<'_>) -> String {
 }
 
 /// Starts a tool page in the browser: the base path, Leptos's islands
-/// runtime and the enhancements every page has. The page's loader then
+/// runtime and the enhancements a tool page has markup for. The page's loader then
 /// hydrates each `<leptos-island>` through its export.
 #[cfg(target_arch = "wasm32")]
 pub fn start(base: &str) {
@@ -66,5 +66,5 @@ pub fn start(base: &str) {
     // The loader passes the prerenderer's own base path; it always parses.
     set_base(BasePath::parse(base).unwrap_or_default());
     leptos::mount::hydrate_islands();
-    port25_enhance::start(base);
+    port25_enhance::start_tool_page(base);
 }

@@ -58,6 +58,16 @@ pub fn start(_base: &str) {
     web::copy::install();
 }
 
+/// Starts what a tool page (diagnose, generator, tester, egress) has markup
+/// for: the search shortcut and the copy buttons. Tool pages have no tables
+/// or provider picker, so their bundles leave that code out (about 5 KiB
+/// gzip each).
+#[cfg(target_arch = "wasm32")]
+pub fn start_tool_page(_base: &str) {
+    web::search::install_shortcut();
+    web::copy::install();
+}
+
 /// Starts the header search (the on-demand `search` module).
 #[cfg(target_arch = "wasm32")]
 pub fn start_search(base: &str) {
