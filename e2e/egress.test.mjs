@@ -5,59 +5,23 @@
 // interceptor.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { hydrated, openPage, start } from './harness.mjs';
+import { freePort, spawnProbe } from './probe.mjs';
 
 const run = promisify(execFile);
-const PROBE_BIN =
-  process.env.PORT25_PROBE_BIN ??
-  `${process.env.CARGO_TARGET_DIR ?? `${homedir()}/.cache/port25/target`}/debug/port25-probe`;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 let env;
 let probe;
 let ports;
 before(async () => {
   env = await start();
-  if (!existsSync(PROBE_BIN)) throw new Error(`no probe binary at ${PROBE_BIN} (cargo build -p port25-probe)`);
-  const api = await freePort();
   ports = [await freePort(), await freePort()];
-  const child = spawn(PROBE_BIN, [
-    'serve', '--listen', `127.0.0.1:${api}`, '--cors-origin', new URL(env.url).origin,
+  probe = await spawnProbe([
+    '--cors-origin', new URL(env.url).origin,
     '--egress-name', 'egress.port25.test', '--egress-host', '127.0.0.1',
     '--egress-bind', '127.0.0.1', '--egress-port', ports.join(','), '--egress-implicit-tls-port', '0',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const url = `http://127.0.0.1:${api}`;
-  const until = Date.now() + 15_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`the probe did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  probe = {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  ]);
 });
 after(async () => {
   await probe?.stop();

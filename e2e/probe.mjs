@@ -20,17 +20,15 @@ export const freePort = (host = '127.0.0.1') =>
   });
 
 /**
- * Starts `port25-probe serve` with loopback allowed, CORS for `origin`, the
- * test CA `ca`, no cache, and `args`; resolves to { url, stop() } once
- * /healthz answers.
+ * Starts `port25-probe serve --listen 127.0.0.1:<free port>` with `args`;
+ * resolves to { url, stop() } once /healthz answers.
  */
-export async function startProbe({ origin, ca, args = [] }) {
+export async function spawnProbe(args = []) {
   if (!existsSync(PROBE_BIN)) throw new Error(`no probe binary at ${PROBE_BIN} (cargo build -p port25-probe)`);
   const port = await freePort();
-  const child = spawn(PROBE_BIN, [
-    'serve', '--listen', `127.0.0.1:${port}`, '--allow-loopback', '--cors-origin', origin,
-    '--extra-roots', ca, '--cache-ttl', '0', ...args,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(PROBE_BIN, ['serve', '--listen', `127.0.0.1:${port}`, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const url = `http://127.0.0.1:${port}`;
@@ -50,3 +48,12 @@ export async function startProbe({ origin, ca, args = [] }) {
     });
   return { url, stop };
 }
+
+/**
+ * Starts the probe with loopback allowed, CORS for `origin`, the test CA
+ * `ca`, no cache, and `args` (see [spawnProbe]).
+ */
+export const startProbe = ({ origin, ca, args = [] }) =>
+  spawnProbe([
+    '--allow-loopback', '--cors-origin', origin, '--extra-roots', ca, '--cache-ttl', '0', ...args,
+  ]);

@@ -8,25 +8,11 @@
 // page must say that no probe is reachable.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { hydrated, openPage, start } from './harness.mjs';
 import { startPostfix } from './postfix.mjs';
-
-const PROBE_BIN =
-  process.env.PORT25_PROBE_BIN ??
-  `${process.env.CARGO_TARGET_DIR ?? `${homedir()}/.cache/port25/target`}/debug/port25-probe`;
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+import { startProbe as startRealProbe } from './probe.mjs';
 
 /**
  * A DNS server on 127.0.0.1 (UDP) that answers every question by its first
@@ -49,32 +35,9 @@ async function startDns() {
   return { address: `127.0.0.1:${socket.address().port}`, close: () => new Promise((r) => socket.close(r)) };
 }
 
-async function startProbe({ origin, ca, args = [] }) {
-  if (!existsSync(PROBE_BIN)) throw new Error(`no probe binary at ${PROBE_BIN} (cargo build -p port25-probe)`);
-  const port = await freePort();
-  const child = spawn(PROBE_BIN, [
-    'serve', '--listen', `127.0.0.1:${port}`, '--allow-loopback', '--cors-origin', origin,
-    '--extra-roots', ca, '--cache-ttl', '0', '--ehlo-name', 'probe.port25.test', ...args,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 15_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`the probe did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
-  return { url, stop };
-}
+/** The real probe (e2e/probe.mjs), greeting as probe.port25.test. */
+const startProbe = ({ args = [], ...rest }) =>
+  startRealProbe({ ...rest, args: ['--ehlo-name', 'probe.port25.test', ...args] });
 
 let env;
 let postfix;
