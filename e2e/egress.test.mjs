@@ -80,6 +80,9 @@ test('without JavaScript the page explains the test with generic commands', asyn
   const { page, context } = await openPage(env.browser, { javaScriptEnabled: false });
   await page.goto(env.url + 'egress');
   await page.getByRole('heading', { name: 'How the test works' }).waitFor();
-  assert.match(await page.locator('main').textContent(), /curl -v --max-time 15 smtp:\/\/HOST:25\/TOKEN/);
+  const text = await page.locator('main').textContent();
+  assert.match(text, /curl -v --max-time 15 smtp:\/\/HOST:25\/TOKEN/);
+  // printf's escapes are shown as escapes, one command a line.
+  assert.match(text, /printf 'EHLO TOKEN\\r\\nQUIT\\r\\n' \| nc -w 15 HOST 587\n/);
   await context.close();
 });

@@ -87,15 +87,7 @@ pub(crate) fn EgressPage() -> impl IntoView {
                 "provider, your network or a firewall. With HOST the probe's egress name and TOKEN "
                 "the test's token, the commands look like this:"
             </p>
-            <pre><code>
-                "curl -v --max-time 15 smtp://HOST:25/TOKEN
-    "
-                "printf 'EHLO TOKEN\r\nQUIT\r\n' | nc -w 15 HOST 587
-    "
-                "echo QUIT | openssl s_client -connect HOST:587 -starttls smtp -name TOKEN -crlf -brief
-    "
-                "swaks --server HOST --port 2525 --quit-after EHLO --helo TOKEN --to TOKEN@HOST"
-            </code></pre>
+            <pre><code>{port25_core::egress::generic_examples().join("\n")}</code></pre>
             <p>
                 "If a command prints a greeting without the probe's test code, something between "
                 "your server and the internet answered in its place: an intercepting proxy of your "

@@ -84,6 +84,26 @@ fn url_host(host: &str) -> String {
     }
 }
 
+/// The commands the page shows without JavaScript, with `HOST` and `TOKEN`
+/// standing for the probe's egress name and a test's token: curl on 25, nc
+/// and openssl on 587, swaks on 2525, as [`commands`] writes them.
+pub fn generic_examples() -> Vec<String> {
+    let all = commands("HOST", &default_ports(), "TOKEN");
+    [
+        (25, Tool::Curl),
+        (587, Tool::Nc),
+        (587, Tool::Openssl),
+        (2525, Tool::Swaks),
+    ]
+    .into_iter()
+    .filter_map(|(port, tool)| {
+        all.iter()
+            .find(|c| c.port == port && c.tool == tool && c.shell == Shell::Unix)
+            .map(|c| c.command.clone())
+    })
+    .collect()
+}
+
 /// The ready-made commands for a test: for each port, the tools that can
 /// present the token there. On STARTTLS ports: curl, bash `/dev/tcp`, nc,
 /// openssl with STARTTLS, swaks, telnet and PowerShell; on an implicit-TLS
@@ -576,6 +596,25 @@ pub fn verdict(findings: &[PortFinding], ran: bool) -> EgressVerdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_generic_examples_are_the_real_commands_with_placeholders() {
+        let examples = generic_examples();
+        assert_eq!(examples.len(), 4);
+        assert_eq!(
+            examples[0], "curl -v --max-time 15 smtp://HOST:25/TOKEN",
+            "the same text as a test's own command"
+        );
+        // The escapes stay escapes: one line per command, for printf to read.
+        assert!(
+            examples[1].contains(r"EHLO TOKEN\r\nQUIT\r\n"),
+            "{}",
+            examples[1]
+        );
+        assert!(examples
+            .iter()
+            .all(|c| !c.contains('\n') && c.contains("TOKEN")));
+    }
 
     const TOKEN: &str = "abcdefghijk23456";
 
