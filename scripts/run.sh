@@ -2,13 +2,18 @@
 # Runs the product on loopback: set-up if needed, release build of the site
 # and the probe, then serves the site and starts the probe. Ctrl-C stops both.
 #
-# Ports: PORT25_SITE_PORT (default 8080), PORT25_PROBE_PORT (default 8025).
+# Ports: PORT25_SITE_PORT (default 8080), PORT25_PROBE_PORT (default 8025),
+# and the egress test's listeners on 127.0.0.1, PORT25_EGRESS_PORTS (default
+# 10025,10465,10587,12525: unprivileged stand-ins for 25, 465, 587 and 2525;
+# PORT25_EGRESS_TLS_PORT, default 10465, speaks implicit TLS).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$PORT25_ROOT"
 
 site_port="${PORT25_SITE_PORT:-8080}"
 probe_port="${PORT25_PROBE_PORT:-8025}"
+egress_ports="${PORT25_EGRESS_PORTS:-10025,10465,10587,12525}"
+egress_tls_port="${PORT25_EGRESS_TLS_PORT:-10465}"
 
 bash scripts/setup.sh
 bash scripts/build.sh /
@@ -30,7 +35,9 @@ cors=()
 if [ -z "${PORT25_PROBE_CORS_ORIGINS:-}" ]; then
   cors=(--cors-origin "http://127.0.0.1:$site_port" --cors-origin "http://localhost:$site_port")
 fi
-"$CARGO_TARGET_DIR/release/port25-probe" serve --listen "127.0.0.1:$probe_port" "${cors[@]}" &
+"$CARGO_TARGET_DIR/release/port25-probe" serve --listen "127.0.0.1:$probe_port" "${cors[@]}" \
+  --egress-name localhost --egress-host 127.0.0.1 --egress-bind 127.0.0.1 \
+  --egress-port "$egress_ports" --egress-implicit-tls-port "$egress_tls_port" &
 pids+=($!)
 node scripts/serve.mjs --dir dist --base / --port "$site_port" &
 pids+=($!)
@@ -45,5 +52,6 @@ for _ in $(seq 1 50); do
 done
 log "site:  http://127.0.0.1:$site_port/"
 log "probe: http://127.0.0.1:$probe_port/healthz"
+log "egress test listeners: 127.0.0.1 ports $egress_ports (try /egress)"
 log "press Ctrl-C to stop both"
 wait -n "${pids[@]}"
