@@ -10,9 +10,10 @@
 //! [`DnssecState::Unchecked`]. A SERVFAIL is asked again with the CD bit
 //! (RFC 4035 3.2.2): data then means the signatures were bogus.
 //!
-//! [`DnsClient`] also implements [`Resolve`], so the MX lookup and the
-//! checks can share one resolver. What this module is not: a validator, a
-//! cache, or a resolver of its own (it needs a recursive server).
+//! The MX, A and AAAA lookups of a probe go through [`crate::dns`]'s
+//! hickory resolver (its errors tell the failure kinds apart); this client
+//! serves the checks. What this module is not: a validator, a cache, or a
+//! resolver of its own (it needs a recursive server).
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -20,12 +21,9 @@ use std::time::Duration;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 use port25_core::probe_types::checks::DnssecState;
-use port25_core::probe_types::DnsFailure;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::timeout;
-
-use crate::dns::{mx_record, BoxFuture, DnsError, MxRecord, Resolve};
 
 /// The EDNS payload size asked for (the DNS flag day 2020 value).
 const EDNS_PAYLOAD: u16 = 1232;
@@ -285,60 +283,6 @@ fn answer(message: &Message, rtype: RecordType, dnssec: DnssecState) -> DnsAnswe
 fn rand_id() -> u16 {
     let bytes = uuid::Uuid::new_v4().into_bytes();
     u16::from_be_bytes([bytes[0], bytes[1]])
-}
-
-impl Resolve for DnsClient {
-    fn mx<'a>(&'a self, domain: &'a str) -> BoxFuture<'a, Result<Vec<MxRecord>, DnsError>> {
-        Box::pin(async move {
-            let answer = self
-                .lookup(domain, RecordType::MX)
-                .await
-                .map_err(|detail| DnsError::Failed(DnsFailure::Other, detail))?;
-            if answer.dnssec == DnssecState::Bogus {
-                return Err(DnsError::Failed(
-                    DnsFailure::ServerFailure,
-                    format!("the MX answer for {domain} fails DNSSEC validation (bogus)"),
-                ));
-            }
-            if !answer.exists {
-                return Err(DnsError::NoSuchDomain);
-            }
-            let records: Vec<MxRecord> = answer
-                .records
-                .iter()
-                .filter_map(|r| match r {
-                    RData::MX(mx) => Some(mx_record(mx)),
-                    _ => None,
-                })
-                .collect();
-            if records.is_empty() {
-                return Err(DnsError::NoRecords);
-            }
-            Ok(records)
-        })
-    }
-
-    fn addresses<'a>(&'a self, host: &'a str) -> BoxFuture<'a, Result<Vec<IpAddr>, DnsError>> {
-        Box::pin(async move {
-            let (addresses, state, exists) = self
-                .addresses_with_state(host)
-                .await
-                .map_err(|detail| DnsError::Failed(DnsFailure::Other, detail))?;
-            if state == DnssecState::Bogus {
-                return Err(DnsError::Failed(
-                    DnsFailure::ServerFailure,
-                    format!("the addresses of {host} fail DNSSEC validation (bogus)"),
-                ));
-            }
-            if !exists {
-                return Err(DnsError::NoSuchDomain);
-            }
-            if addresses.is_empty() {
-                return Err(DnsError::NoRecords);
-            }
-            Ok(addresses)
-        })
-    }
 }
 
 /// The reverse-lookup name of an address (RFC 1035 3.5, RFC 3596 2.5).

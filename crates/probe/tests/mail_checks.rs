@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use port25_core::probe_types::checks::{CheckOutcome, DnssecState, MailChecks, MtaStsMode};
 use port25_probe::checks::{self, ChecksConfig, Probed};
+use port25_probe::dns::HickoryResolver;
 use port25_probe::dnssec::DnsClient;
 use port25_probe::guard::Guard;
 use port25_probe::policy_fetch::FetchConfig;
@@ -447,7 +448,10 @@ async fn policy_server() -> u16 {
 async fn probe(domain: &str, trust_ad: bool) -> (MailChecks, Duration) {
     let fixture = fixture();
     let dns = DnsClient::new(fixture.resolver, trust_ad);
-    let mut prober = Prober::new(Arc::new(dns.clone()));
+    // The MX lookup as `serve --dns-resolver` makes it (hickory), the
+    // checks through the DNSSEC-aware client.
+    let resolver = HickoryResolver::with_servers(&[fixture.resolver]).unwrap();
+    let mut prober = Prober::new(Arc::new(resolver));
     prober.guard = Guard::allowing_loopback();
     let answer = prober.mx(domain).await.unwrap();
     let session = SessionConfig {
