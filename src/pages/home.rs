@@ -78,6 +78,10 @@ pub(crate) fn Home() -> impl IntoView {
                 <span>"Find out whether port 25 is blocked, and by whom."</span>
             </li>
             <li>
+                <a href=href(Route::Page(Page::Egress))>"Egress test"</a>
+                <span>"Measure which of 25, 465, 587 and 2525 your own server can reach."</span>
+            </li>
+            <li>
                 <a href=href(Route::Page(Page::Providers))>"Providers"</a>
                 <span>"Compare who blocks port 25 and how to get unblocked."</span>
             </li>
