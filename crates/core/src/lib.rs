@@ -23,5 +23,6 @@ pub mod probe_types;
 pub mod project;
 pub mod relay_config;
 pub mod search;
+pub mod sender;
 pub mod site;
 pub mod tester;

@@ -20,6 +20,7 @@ pub mod checks;
 mod decode;
 pub mod egress;
 pub mod read;
+pub mod sender;
 
 /// The ports a probe may target: 25 (relay, RFC 5321), 465 (submissions with
 /// implicit TLS, RFC 8314), 587 (submission, RFC 6409) and 2525 (a common

@@ -138,13 +138,18 @@ pub struct EgressStatus {
     pub expires_in_s: u64,
     /// The connections that presented the token so far, oldest first.
     pub arrivals: Vec<Arrival>,
+    /// What the probe found out about each source address that arrived
+    /// ("who is sending"), once its checks ended; at most
+    /// [`crate::sender::MAX_SOURCES`].
+    #[serde(default)]
+    pub senders: Vec<super::sender::SenderReport>,
 }
 
 mod read {
     //! Reading the egress wire types from JSON the browser parsed
     //! ([`super::super::read`]), so the egress page needs no serde decoders.
 
-    use super::super::read::{opt, req, JsonValue, ReadError, ReadJson};
+    use super::super::read::{opt, or_default, req, JsonValue, ReadError, ReadJson};
     use super::*;
 
     const INVALID: ReadError = ReadError("");
@@ -244,6 +249,7 @@ mod read {
                 created_ms: req(v, "created_ms")?,
                 expires_in_s: req(v, "expires_in_s")?,
                 arrivals: req(v, "arrivals")?,
+                senders: or_default(v, "senders")?,
             })
         }
     }
@@ -314,6 +320,7 @@ mod tests {
                 presented: Presented::Line,
                 tls: Some("TLSv1.3".into()),
             }],
+            senders: vec![crate::sender::sample_report()],
         };
         let json = J(serde_json::to_value(&status).unwrap());
         assert_eq!(EgressStatus::read(&json).unwrap(), status);
