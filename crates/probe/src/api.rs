@@ -852,11 +852,13 @@ async fn egress_status(
     };
     let token = port25_core::egress::parse_token(&token).ok_or_else(missing)?;
     let (record, arrivals) = state.store.egress_get(&token).await?.ok_or_else(missing)?;
+    let senders = state.store.sender_reports(&token).await?;
     Ok(Json(EgressStatus {
         token,
         created_ms: record.created_ms,
         expires_in_s: record.expires_ms.saturating_sub(now_ms()) / 1000,
         arrivals,
+        senders,
     }))
 }
 

@@ -21,6 +21,7 @@ use std::time::Duration;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{Name, RData, RecordType};
 use port25_core::probe_types::checks::DnssecState;
+use port25_core::probe_types::DnsFailure;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::timeout;
@@ -75,12 +76,26 @@ impl DnsClient {
     /// Looks up `name` (absolute or not; a trailing dot is added) for
     /// records of `rtype`.
     pub async fn lookup(&self, name: &str, rtype: RecordType) -> Result<DnsAnswer, String> {
+        self.lookup_typed(name, rtype)
+            .await
+            .map_err(|(_, text)| text)
+    }
+
+    /// As [`DnsClient::lookup`], with the kind of failure beside its text
+    /// (SERVFAIL, REFUSED, timeout, unreachable), for answers that must
+    /// say why they are unknown.
+    pub async fn lookup_typed(
+        &self,
+        name: &str,
+        rtype: RecordType,
+    ) -> Result<DnsAnswer, (DnsFailure, String)> {
         let fqdn = if name.ends_with('.') {
             name.to_owned()
         } else {
             format!("{name}.")
         };
-        let name = Name::from_ascii(&fqdn).map_err(|e| format!("bad name {fqdn}: {e}"))?;
+        let name = Name::from_ascii(&fqdn)
+            .map_err(|e| (DnsFailure::Other, format!("bad name {fqdn}: {e}")))?;
         let response = self.exchange(&name, rtype, false).await?;
         let code = response.metadata.response_code;
         if code == ResponseCode::ServFail && self.trust_ad {
@@ -92,10 +107,16 @@ impl DnsClient {
                     return Ok(answer(&unchecked, rtype, DnssecState::Bogus));
                 }
             }
-            return Err(format!("the resolver answered SERVFAIL for {fqdn} {rtype}"));
+            return Err((
+                DnsFailure::ServerFailure,
+                format!("the resolver answered SERVFAIL for {fqdn} {rtype}"),
+            ));
         }
         if code != ResponseCode::NoError && code != ResponseCode::NXDomain {
-            return Err(format!("the resolver answered {code} for {fqdn} {rtype}"));
+            return Err((
+                crate::dns::rcode_failure(code),
+                format!("the resolver answered {code} for {fqdn} {rtype}"),
+            ));
         }
         let state = if !self.trust_ad {
             DnssecState::Unchecked
@@ -113,7 +134,7 @@ impl DnsClient {
         name: &Name,
         rtype: RecordType,
         checking_disabled: bool,
-    ) -> Result<Message, String> {
+    ) -> Result<Message, (DnsFailure, String)> {
         let id: u16 = rand_id();
         let mut query = Message::new(id, MessageType::Query, OpCode::Query);
         query.metadata.recursion_desired = true;
@@ -125,21 +146,34 @@ impl DnsClient {
         edns.set_dnssec_ok(true);
         edns.set_max_payload(EDNS_PAYLOAD);
         query.set_edns(edns);
-        let wire = query.to_vec().map_err(|e| e.to_string())?;
+        let wire = query
+            .to_vec()
+            .map_err(|e| (DnsFailure::Other, e.to_string()))?;
+        let unreachable = |text: String| (DnsFailure::Unreachable, text);
         let response = timeout(self.timeout, self.udp(&wire, id, &question))
             .await
-            .map_err(|_| format!("no answer from {} within {:?}", self.server, self.timeout))??;
+            .map_err(|_| {
+                (
+                    DnsFailure::Timeout,
+                    format!("no answer from {} within {:?}", self.server, self.timeout),
+                )
+            })?
+            .map_err(unreachable)?;
         if !response.metadata.truncation {
             return Ok(response);
         }
         timeout(self.timeout, self.tcp(&wire, id, &question))
             .await
             .map_err(|_| {
-                format!(
-                    "no TCP answer from {} within {:?}",
-                    self.server, self.timeout
+                (
+                    DnsFailure::Timeout,
+                    format!(
+                        "no TCP answer from {} within {:?}",
+                        self.server, self.timeout
+                    ),
                 )
             })?
+            .map_err(unreachable)
     }
 
     async fn udp(&self, wire: &[u8], id: u16, question: &Query) -> Result<Message, String> {

@@ -39,6 +39,7 @@ use tokio::time::{timeout, Instant};
 use tokio_rustls::TlsAcceptor;
 
 use crate::limits::{limit_key, unmap};
+use crate::sender::SenderChecks;
 use crate::store::{now_ms, Store};
 
 /// The egress listeners' settings.
@@ -62,6 +63,9 @@ pub struct EgressConfig {
     pub max_connections: usize,
     /// Connections open at once from one source (IPv6: one /64).
     pub max_per_source: usize,
+    /// The sender checks ("who is sending") run for each source address
+    /// that presents a live token; none when `None`.
+    pub senders: Option<Arc<SenderChecks>>,
 }
 
 impl EgressConfig {
@@ -77,6 +81,7 @@ impl EgressConfig {
             deadline: Duration::from_secs(120),
             max_connections: 2048,
             max_per_source: 16,
+            senders: None,
         }
     }
 }
@@ -317,8 +322,32 @@ impl Egress {
     }
 
     async fn record(&self, token: &str, id: u64, arrival: &Arrival) {
-        if let Err(error) = self.store.egress_arrival(token, id, arrival).await {
-            tracing::warn!(%error, "recording an egress arrival failed");
+        match self.store.egress_arrival(token, id, arrival).await {
+            // A live test took the arrival: its source is checked (once
+            // per test, whichever instance gets there first), in the
+            // background so the conversation does not wait for DNS.
+            Ok(true) => {
+                if let Some(checks) = &self.config.senders {
+                    let (store, checks) = (self.store.clone(), checks.clone());
+                    let (token, source) = (token.to_owned(), arrival.source);
+                    tokio::spawn(async move {
+                        crate::sender::observe(&store, &checks, &token, source, None).await;
+                    });
+                }
+            }
+            Ok(false) => {}
+            Err(error) => tracing::warn!(%error, "recording an egress arrival failed"),
+        }
+    }
+
+    /// Notes that `source` reached the probe for the live test `token`,
+    /// with the EHLO name a real MTA announced (`None` for the
+    /// one-liners, whose EHLO name is the token): runs the sender checks
+    /// once per source and test, or adds the EHLO match to a source
+    /// already checked. Returns when done; nothing for an unknown token.
+    pub async fn observe(&self, token: &str, source: IpAddr, ehlo: Option<&str>) {
+        if let Some(checks) = &self.config.senders {
+            crate::sender::observe(&self.store, checks, token, unmap(source), ehlo).await;
         }
     }
 

@@ -30,6 +30,7 @@ pub mod jobs;
 pub mod limits;
 pub mod policy_fetch;
 pub mod reply;
+pub mod sender;
 pub mod session;
 pub mod store;
 pub mod text;

@@ -30,6 +30,7 @@ use port25_probe::guard::Guard;
 use port25_probe::jobs::DEFAULT_MAX_JOBS;
 use port25_probe::limits::parse_proxy;
 use port25_probe::policy_fetch::FetchConfig;
+use port25_probe::sender::SenderChecks;
 use port25_probe::store::Store;
 use port25_probe::{CheckStatus, ProbeError, Prober};
 use rustls::pki_types::pem::PemObject;
@@ -273,9 +274,43 @@ struct EgressOptions {
     /// Egress connections open at once from one address (IPv6: one /64).
     #[arg(long, env = "PORT25_PROBE_EGRESS_PER_SOURCE", default_value_t = 16)]
     egress_per_source: usize,
+    /// DNS blocklists each source address of an egress test is looked up
+    /// on ("who is sending"): ZONE for IPv4 only, ZONE:ipv6 for both;
+    /// repeat or separate with commas. Query them through a resolver of
+    /// your own (--dns-resolver): Spamhaus refuses public resolvers, and
+    /// the page then says "could not query".
+    #[arg(long = "dnsbl", env = "PORT25_PROBE_DNSBL", value_delimiter = ',', default_values = port25_core::sender::DEFAULT_LISTS)]
+    dnsbl: Vec<String>,
+    /// Queries no blocklist (reverse DNS and the EHLO match are still
+    /// checked).
+    #[arg(long, env = "PORT25_PROBE_NO_DNSBL")]
+    no_dnsbl: bool,
+    /// Leaves out the sender checks (reverse DNS, EHLO match, blocklists)
+    /// of egress tests.
+    #[arg(long, env = "PORT25_PROBE_NO_SENDER_CHECKS")]
+    no_sender_checks: bool,
 }
 
 impl EgressOptions {
+    /// The blocklists, read from --dnsbl (none with --no-dnsbl).
+    fn lists(&self) -> anyhow::Result<Vec<port25_core::sender::Dnsbl>> {
+        if self.no_dnsbl {
+            return Ok(Vec::new());
+        }
+        let lists = self
+            .dnsbl
+            .iter()
+            .filter(|spec| !spec.trim().is_empty())
+            .map(|spec| port25_core::sender::parse_dnsbl(spec).map_err(anyhow::Error::msg))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        anyhow::ensure!(
+            lists.len() <= port25_core::sender::MAX_LISTS,
+            "at most {} --dnsbl lists",
+            port25_core::sender::MAX_LISTS
+        );
+        Ok(lists)
+    }
+
     fn config(&self) -> Option<EgressConfig> {
         let name = self.egress_name.as_ref()?;
         let mut config = EgressConfig::new(name);
@@ -454,7 +489,31 @@ async fn serve(
     let mut listeners = Vec::new();
     let egress = match egress_options.config() {
         None => None,
-        Some(egress_config) => {
+        Some(mut egress_config) => {
+            if !egress_options.no_sender_checks {
+                let lists = egress_options.lists()?;
+                // The probe's resolver: --dns-resolver, else the system's.
+                let dns = match probe.dns_resolver {
+                    Some(server) => Some(DnsClient::new(server, false)),
+                    None => DnsClient::from_resolv_conf(false)
+                        .map_err(|error| {
+                            tracing::warn!(
+                                "no resolver for the sender checks ({error}); \
+                                 they are left out (set --dns-resolver)"
+                            );
+                        })
+                        .ok(),
+                };
+                if let Some(dns) = dns {
+                    if let Some(name) = port25_core::sender::public_resolver(dns.server.ip()) {
+                        tracing::warn!(
+                            "the sender checks query blocklists through {name}, a public \
+                             resolver some lists refuse; run a resolver of your own"
+                        );
+                    }
+                    egress_config.senders = Some(SenderChecks::new(dns, lists));
+                }
+            }
             let files = egress_options
                 .egress_cert
                 .as_deref()

@@ -18,9 +18,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use port25_core::probe_types::egress::Arrival;
+use port25_core::probe_types::sender::SenderReport;
 use port25_core::probe_types::{
     ApiError, Event, JobState, JobStatus, ProbeReport, ProbeRequest, ProgressEvent,
 };
+use port25_core::sender::MAX_SOURCES;
 use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 
@@ -155,9 +157,31 @@ impl std::fmt::Debug for Store {
 /// A test and its arrivals by connection id.
 type EgressEntry = (EgressRecord, BTreeMap<u64, Arrival>);
 
+/// A test's sender checks: its expiry, each source's report once its
+/// checks ended (`None` while they run), the sources whose EHLO name was
+/// checked.
+#[derive(Default)]
+struct SenderEntry {
+    expires_ms: u64,
+    sources: BTreeMap<IpAddr, Option<SenderReport>>,
+    ehlo: std::collections::BTreeSet<IpAddr>,
+}
+
+/// What a claim on a source's sender checks got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// This caller runs the checks.
+    Won,
+    /// Another caller (on this instance or another) has them.
+    Taken,
+    /// No live test, or it has [`MAX_SOURCES`] sources already.
+    Refused,
+}
+
 struct Memory {
     jobs: Jobs,
     egress: Mutex<HashMap<String, EgressEntry>>,
+    senders: Mutex<HashMap<String, SenderEntry>>,
     limiter: ClientLimiter,
     cache: moka::sync::Cache<String, Arc<ProbeReport>>,
 }
@@ -186,6 +210,19 @@ redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
 return 0
 ";
 
+/// Claims a field of a test's hash while the test lives, up to a cap.
+/// KEYS[1] the test, KEYS[2] the hash; ARGV[1] the field, ARGV[2] the cap.
+/// Returns 2 when claimed now, 1 when claimed before, 0 when refused.
+const CLAIM: &str = r"
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then return 0 end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 1 end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], '')
+redis.call('PEXPIRE', KEYS[2], ttl)
+return 2
+";
+
 /// Adds or updates an arrival only while its test lives, up to a cap.
 /// KEYS[1] the test, KEYS[2] its arrivals; ARGV[1] the connection id,
 /// ARGV[2] the arrival, ARGV[3] the cap.
@@ -209,6 +246,7 @@ impl Store {
             backend: Backend::Memory(Arc::new(Memory {
                 jobs: Jobs::new(limits.max_jobs, limits.job_ttl),
                 egress: Mutex::new(HashMap::new()),
+                senders: Mutex::new(HashMap::new()),
                 limiter: ClientLimiter::new(limits.rate_per_minute, limits.rate_burst),
                 cache,
             })),
@@ -350,6 +388,137 @@ impl Store {
                 Ok(added == 1)
             }
         }
+    }
+
+    /// Claims the sender checks of `source` for a live test: exactly one
+    /// caller, on any instance, gets [`Claim::Won`] and runs them; at most
+    /// [`MAX_SOURCES`] sources per test.
+    pub async fn sender_claim(&self, token: &str, source: IpAddr) -> Result<Claim, StoreError> {
+        self.claim(token, source, false).await
+    }
+
+    /// Claims the EHLO check of `source` (whose sender checks were claimed):
+    /// once per source and test.
+    pub async fn sender_claim_ehlo(
+        &self,
+        token: &str,
+        source: IpAddr,
+    ) -> Result<Claim, StoreError> {
+        self.claim(token, source, true).await
+    }
+
+    async fn claim(&self, token: &str, source: IpAddr, ehlo: bool) -> Result<Claim, StoreError> {
+        let now = now_ms();
+        match &self.backend {
+            Backend::Memory(memory) => {
+                let expires_ms = {
+                    let tests = locked(&memory.egress);
+                    match tests.get(token) {
+                        Some((record, _)) if record.expires_ms > now => record.expires_ms,
+                        _ => return Ok(Claim::Refused),
+                    }
+                };
+                let mut senders = locked(&memory.senders);
+                senders.retain(|_, entry| entry.expires_ms > now);
+                let entry = senders.entry(token.to_owned()).or_default();
+                entry.expires_ms = expires_ms;
+                if ehlo {
+                    if !entry.sources.contains_key(&source) {
+                        return Ok(Claim::Refused);
+                    }
+                    return Ok(if entry.ehlo.insert(source) {
+                        Claim::Won
+                    } else {
+                        Claim::Taken
+                    });
+                }
+                if entry.sources.contains_key(&source) {
+                    return Ok(Claim::Taken);
+                }
+                if entry.sources.len() >= MAX_SOURCES {
+                    return Ok(Claim::Refused);
+                }
+                entry.sources.insert(source, None);
+                Ok(Claim::Won)
+            }
+            Backend::Redis(connection) => {
+                let hash = if ehlo { "sender-ehlo" } else { "senders" };
+                let claimed: i64 = redis::Script::new(CLAIM)
+                    .key(format!("{PREFIX}egress:{token}"))
+                    .key(format!("{PREFIX}egress:{token}:{hash}"))
+                    .arg(source.to_string())
+                    .arg(MAX_SOURCES)
+                    .invoke_async(&mut connection.clone())
+                    .await?;
+                Ok(match claimed {
+                    2 => Claim::Won,
+                    1 => Claim::Taken,
+                    _ => Claim::Refused,
+                })
+            }
+        }
+    }
+
+    /// Keeps (or replaces) the report of a claimed source while its test
+    /// lives; `false` when the test is gone.
+    pub async fn sender_put(&self, token: &str, report: &SenderReport) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Memory(memory) => {
+                let mut senders = locked(&memory.senders);
+                let Some(entry) = senders.get_mut(token) else {
+                    return Ok(false);
+                };
+                if entry.expires_ms <= now_ms() {
+                    return Ok(false);
+                }
+                match entry.sources.get_mut(&report.source) {
+                    Some(slot) => {
+                        *slot = Some(report.clone());
+                        Ok(true)
+                    }
+                    None => Ok(false),
+                }
+            }
+            Backend::Redis(connection) => {
+                let added: i64 = redis::Script::new(ARRIVE)
+                    .key(format!("{PREFIX}egress:{token}"))
+                    .key(format!("{PREFIX}egress:{token}:senders"))
+                    .arg(report.source.to_string())
+                    .arg(serde_json::to_string(report)?)
+                    .arg(MAX_SOURCES)
+                    .invoke_async(&mut connection.clone())
+                    .await?;
+                Ok(added == 1)
+            }
+        }
+    }
+
+    /// The sender reports of a test whose checks ended, by address.
+    pub async fn sender_reports(&self, token: &str) -> Result<Vec<SenderReport>, StoreError> {
+        let mut reports: Vec<SenderReport> = match &self.backend {
+            Backend::Memory(memory) => {
+                let senders = locked(&memory.senders);
+                match senders.get(token) {
+                    Some(entry) if entry.expires_ms > now_ms() => {
+                        entry.sources.values().flatten().cloned().collect()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            Backend::Redis(connection) => {
+                let values: Vec<String> = redis::cmd("HVALS")
+                    .arg(format!("{PREFIX}egress:{token}:senders"))
+                    .query_async(&mut connection.clone())
+                    .await?;
+                values
+                    .iter()
+                    .filter(|value| !value.is_empty())
+                    .filter_map(|value| serde_json::from_str(value).ok())
+                    .collect()
+            }
+        };
+        reports.sort_by_key(|report| report.source);
+        Ok(reports)
     }
 
     /// Counts one request from `client` against its rate limit; the inner
