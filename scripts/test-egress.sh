@@ -9,6 +9,9 @@
 #      a probe job started on A is polled to its report on B, every key
 #      Redis holds expires by itself, and the rate limit is one limit
 #      across both;
+#   2b. the sender checks (reverse DNS, blocklists, against the DNS
+#      fixture) of a source that lands on two instances sharing a real
+#      redis-server run once (crates/probe/tests/sender.rs, ignored test);
 #   3. in a private network namespace where nftables drops outbound
 #      port 25, the page's curl commands for 25 and 587 run: 587 arrives,
 #      25 does not.
@@ -35,6 +38,9 @@ fi
 
 if [ -z "${PORT25_EGRESS_SKIP_ONELINERS:-}" ]; then log "one-liners, run for real"
 nice -n 5 cargo test --quiet -p port25-probe --test egress -- --include-ignored every_unix_one_liner_arrives; fi
+
+log "sender checks: two instances on one redis-server check a source once"
+nice -n 5 cargo test --quiet -p port25-probe --test sender -- --include-ignored two_instances_on_one_redis_check_a_source_once
 
 log "cargo build -p port25-probe"
 nice -n 5 cargo build --quiet -p port25-probe
