@@ -10,6 +10,8 @@ use leptos::prelude::*;
 use port25_core::{
     egress::{findings, read_paste, verdict, PasteReading},
     probe_types::egress::{Arrival, EgressCreated, OneLiner, Shell, Tool},
+    probe_types::sender::SenderReport,
+    sender::{resolver_note, sender_rows, sender_summary, summary_word},
     site::{Page, Route},
     tester::DEFAULT_PROBE_URL,
 };
@@ -43,6 +45,7 @@ pub fn Egress() -> impl IntoView {
     let mounted = RwSignal::new(false);
     let test = RwSignal::new(None::<EgressCreated>);
     let arrivals = RwSignal::new(Vec::<Arrival>::new());
+    let senders = RwSignal::new(Vec::<SenderReport>::new());
     let error = RwSignal::new(None::<String>);
     let ran = RwSignal::new(false);
     let shell = RwSignal::new(Shell::Unix);
@@ -54,8 +57,9 @@ pub fn Egress() -> impl IntoView {
         error.set(None);
         ran.set(false);
         arrivals.set(Vec::new());
+        senders.set(Vec::new());
         #[cfg(target_arch = "wasm32")]
-        run::start(test, arrivals, error, busy);
+        run::start(test, arrivals, senders, error, busy);
     };
 
     let shell_radio = move |value: Shell, id: &'static str, label: &'static str| {
@@ -180,6 +184,49 @@ pub fn Egress() -> impl IntoView {
         })
     };
 
+    let who = move || {
+        test.get()?;
+        let reports = senders.get();
+        if reports.is_empty() {
+            return None;
+        }
+        let glossary = crate::base().join("/glossary");
+        let blocks = reports
+            .iter()
+            .map(|report| {
+                let rows = sender_rows(report)
+                    .into_iter()
+                    .map(|row| {
+                        let link = row.glossary.map(|(id, words)| {
+                            view! { " " <a href=format!("{glossary}#{id}")>{words}</a> }
+                        });
+                        view! {
+                            <li class="check">
+                                <span class=row.badge.class()>
+                                    <span class="badge-icon" aria-hidden="true">{row.badge.glyph()}</span>
+                                    {row.word}
+                                </span>
+                                " " <strong>{row.title}</strong> ": " {row.finding} {link}
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h3>{format!("From {}", report.source)}</h3>
+                    <ul class="checks-list">{rows}</ul>
+                    {resolver_note(report).map(|note| view! { <p class="hint">{note}</p> })}
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="egress-senders" aria-labelledby="egress-senders-heading">
+                <h2 id="egress-senders-heading">"Who is sending"</h2>
+                <p>"Receivers judge a sender by its address: its reverse DNS, whether that name leads back to it, the name it announces, and the blocklists it is on."</p>
+                {blocks}
+            </section>
+        })
+    };
+
     let judged = move || {
         let test = test.get()?;
         let found = findings(&test.ports, &arrivals.get());
@@ -218,6 +265,28 @@ pub fn Egress() -> impl IntoView {
                     " " <span class="egress-headline">{v.headline.clone()}</span>
                 </p>
                 {(!meanings_empty(&v.meanings)).then(|| view! { <ul>{meanings}</ul> })}
+                {move || {
+                    let lines = senders
+                        .get()
+                        .iter()
+                        .map(|report| {
+                            let (badge, line) = sender_summary(report);
+                            view! {
+                                <li>
+                                    <span class=badge.class()>
+                                        <span class="badge-icon" aria-hidden="true">{badge.glyph()}</span>
+                                        {summary_word(badge)}
+                                    </span>
+                                    " " {line}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    (!senders.get().is_empty()).then(|| view! {
+                        <p>"The sender findings (details under Who is sending):"</p>
+                        <ul class="egress-sender-summary">{lines}</ul>
+                    })
+                }}
                 {blocked.then(|| view! {
                     <ul>
                         <li>
@@ -275,7 +344,7 @@ pub fn Egress() -> impl IntoView {
         </p>
         <p class="form-error" role="alert">{move || error.get()}</p>
         {commands}
-        <div aria-live="polite">{table}{judged}</div>
+        <div aria-live="polite">{table}{judged}{who}</div>
         {move || test.get().map(|_| view! {
             <section aria-labelledby="egress-paste-heading">
                 <h2 id="egress-paste-heading">"What did the command print?"</h2>

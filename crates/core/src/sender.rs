@@ -349,8 +349,8 @@ pub struct SenderRow {
     pub word: &'static str,
     /// One line: what was found, and why it matters.
     pub finding: String,
-    /// The glossary entry (`/glossary#<id>`), where there is one.
-    pub glossary: Option<&'static str>,
+    /// The glossary entry (`/glossary#<id>`) and its link's words.
+    pub glossary: Option<(&'static str, &'static str)>,
 }
 
 /// The rows of one source address: reverse DNS, FCrDNS, the EHLO name,
@@ -384,7 +384,7 @@ pub fn sender_rows(report: &SenderReport) -> Vec<SenderRow> {
         badge,
         word,
         finding,
-        glossary: Some("ptr"),
+        glossary: Some(("ptr", "What is a PTR record?")),
     });
     let (badge, word, finding) = match reverse.ptr {
         PtrState::Found if !reverse.confirmed.is_empty() => (
@@ -416,7 +416,7 @@ pub fn sender_rows(report: &SenderReport) -> Vec<SenderRow> {
         badge,
         word,
         finding,
-        glossary: Some("fcrdns"),
+        glossary: Some(("fcrdns", "What is FCrDNS?")),
     });
     let (badge, word, finding) = match &report.ehlo {
         None => (
@@ -457,7 +457,7 @@ pub fn sender_rows(report: &SenderReport) -> Vec<SenderRow> {
         badge,
         word,
         finding,
-        glossary: Some("ehlo"),
+        glossary: Some(("ehlo", "What is EHLO?")),
     });
     for list in &report.lists {
         let codes = if list.codes.is_empty() {
@@ -496,7 +496,7 @@ pub fn sender_rows(report: &SenderReport) -> Vec<SenderRow> {
             badge,
             word,
             finding,
-            glossary: Some("dnsbl"),
+            glossary: Some(("dnsbl", "What is a DNSBL?")),
         });
     }
     rows
@@ -509,6 +509,16 @@ pub fn resolver_note(report: &SenderReport) -> Option<String> {
             "The probe queries the lists through {name}, a public resolver, which some lists (Spamhaus among them) refuse: their \"could not query\" says nothing about your address."
         )
     })
+}
+
+/// The word on a sender summary's badge.
+pub fn summary_word(badge: Badge) -> &'static str {
+    match badge {
+        Badge::Pass => "good",
+        Badge::Warn => "check",
+        Badge::Fail => "problem",
+        Badge::Unknown => "not known",
+    }
 }
 
 /// One line for the verdict on a source address, and its badge: the worst
@@ -823,7 +833,7 @@ mod tests {
                 "bl.example"
             ]
         );
-        assert_eq!(rows[1].glossary, Some("fcrdns"));
+        assert_eq!(rows[1].glossary.map(|g| g.0), Some("fcrdns"));
         assert_eq!((rows[3].badge, rows[3].word), (Badge::Fail, "listed"));
         assert!(rows[3].finding.contains("seen sending spam"));
         assert_eq!(sender_summary(&report).0, Badge::Fail);

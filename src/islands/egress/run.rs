@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use port25_core::probe_types::{
     egress::{Arrival, EgressCreated, EgressStatus},
     read::ReadJson,
+    sender::SenderReport,
     ApiError,
 };
 
@@ -28,6 +29,7 @@ fn probe_url() -> String {
 pub(super) fn start(
     test: RwSignal<Option<EgressCreated>>,
     arrivals: RwSignal<Vec<Arrival>>,
+    senders: RwSignal<Vec<SenderReport>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
 ) {
@@ -73,6 +75,9 @@ pub(super) fn start(
                 if let Ok(status) = read::<EgressStatus>(r.text().await.ok()) {
                     if status.arrivals != arrivals.get_untracked() {
                         arrivals.set(status.arrivals);
+                    }
+                    if status.senders != senders.get_untracked() {
+                        senders.set(status.senders);
                     }
                 }
             }
