@@ -1,12 +1,15 @@
 // The egress test page against the real probe (its egress listeners on
 // loopback) in headless Chromium: the page creates a test, the e2e runs the
 // bash and curl commands the page displays, for real, and the page shows
-// both arrivals and a verdict. Then a pasted foreign greeting is read as an
-// interceptor.
+// both arrivals and a verdict. Who is sending: the probe looks 127.0.0.1 up
+// through the DNS fixture (its PTR resolves back; a test list lists it with
+// a reason), and the page shows those findings. Then a pasted foreign
+// greeting is read as an interceptor.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { startDns } from './dns.mjs';
 import { hydrated, openPage, start } from './harness.mjs';
 import { freePort, spawnProbe } from './probe.mjs';
 
@@ -14,10 +17,17 @@ const run = promisify(execFile);
 let env;
 let probe;
 let ports;
+let dns;
 before(async () => {
   env = await start();
+  dns = startDns({
+    'sender.example': ['unsigned', 'client A 127.0.0.1\n'],
+    '0.0.127.in-addr.arpa': ['unsigned', '1 PTR client.sender.example.\n'],
+    'bl.dnsbl.example': ['unsigned', '1.0.0.127 A 127.0.0.2\n1.0.0.127 TXT "Listed by the e2e list"\n'],
+  });
   ports = [await freePort(), await freePort()];
   probe = await spawnProbe([
+    '--dns-resolver', dns.resolver, '--dnsbl', 'bl.dnsbl.example',
     '--cors-origin', new URL(env.url).origin,
     '--egress-name', 'egress.port25.test', '--egress-host', '127.0.0.1',
     '--egress-bind', '127.0.0.1', '--egress-port', ports.join(','), '--egress-implicit-tls-port', '0',
@@ -25,6 +35,7 @@ before(async () => {
 });
 after(async () => {
   await probe?.stop();
+  dns?.stop();
   await env?.close();
 });
 
@@ -66,6 +77,22 @@ test('the page creates a test, the displayed bash and curl commands arrive, and 
   await page.getByText('Your server reached the probe from 127.0.0.1.').waitFor();
   await page.getByText(`Every port reaches the internet from your server: ${[...ports].sort((a, b) => a - b).join(', ')}.`).waitFor();
   assert.equal(await page.locator('.egress-verdict .badge').first().textContent(), '✓open');
+
+  // Who is sending: 127.0.0.1, looked up through the fixture.
+  await page.getByRole('heading', { name: 'Who is sending' }).waitFor({ timeout: 15_000 });
+  const sender = page.locator('.egress-senders');
+  await sender.getByRole('heading', { name: 'From 127.0.0.1' }).waitFor();
+  const row = (title) => sender.locator('li.check', { hasText: title });
+  assert.equal(await row('Reverse DNS (PTR)').locator('.badge').textContent(), '✓found');
+  assert.match(await row('Forward-confirmed (FCrDNS)').textContent(), /client\.sender\.example resolves back to 127\.0\.0\.1/);
+  assert.equal(await row('EHLO name').locator('.badge').textContent(), '?not applicable');
+  assert.equal(await row('bl.dnsbl.example').locator('.badge').textContent(), '✕listed');
+  assert.match(await row('bl.dnsbl.example').textContent(), /Listed by the e2e list/);
+  await row('Forward-confirmed (FCrDNS)').getByRole('link', { name: 'What is FCrDNS?' }).waitFor();
+  assert.match(
+    await page.locator('.egress-verdict .egress-sender-summary li').first().textContent(),
+    /^✕problem 127\.0\.0\.1: reverse DNS client\.sender\.example resolves back; listed on bl\.dnsbl\.example\.$/,
+  );
 
   // A greeting without the test code: something else answered.
   await page.getByLabel('Paste its output to check who answered').fill('< 220 smtp.isp.example ESMTP Postfix\n> EHLO x');

@@ -10,12 +10,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE, hydrated, openPage, start } from './harness.mjs';
 import { startPostfix } from './postfix.mjs';
+import { startDns } from './dns.mjs';
 import { freePort, startProbe } from './probe.mjs';
 
 const DOMAIN = 'checks.port25.example';
@@ -38,26 +38,6 @@ function policyCertificate(dir, name) {
   ossl('x509', '-req', '-in', 'policy.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
     '-out', 'policy.pem', '-days', '2', '-extfile', 'policy.cnf');
   return { key: readFileSync(join(dir, 'policy.key')), cert: readFileSync(join(dir, 'policy.pem')) };
-}
-
-/** Starts the DNS fixture with `zones` ({name: [mode, text]}); returns the resolver and stop(). */
-function startDns(zones) {
-  const dir = mkdtempSync(join(tmpdir(), 'port25-e2e-dns-'));
-  const specs = Object.entries(zones).map(([name, [mode, text]]) => {
-    const file = join(dir, `${name}.in`);
-    writeFileSync(file, text);
-    return `${name}=${mode}:${file}`;
-  });
-  const out = execFileSync('bash', ['scripts/dns-fixture.sh', 'start', join(dir, 'run'), ...specs], {
-    encoding: 'utf8',
-    env: { ...process.env, PORT25_DNS_FIXTURE_OWNER: String(process.pid) },
-  });
-  const resolver = /^PORT25_DNS_RESOLVER=(.+)$/m.exec(out)[1];
-  const stop = () => {
-    try { execFileSync('bash', ['scripts/dns-fixture.sh', 'stop', join(dir, 'run')]); } catch { /* gone */ }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { resolver, stop };
 }
 
 let env;

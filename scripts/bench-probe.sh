@@ -156,6 +156,7 @@ start_service() {
     --rate-per-minute 1000000 --rate-burst 1000000 --greeting-timeout 10 --deadline 20 \
     --egress-name egress.bench.example.net --egress-bind 127.0.0.1 --egress-port "$EGRESS_PORT" \
     --egress-idle 300 --egress-deadline 300 --egress-per-source 4000 --egress-max-connections 4000 \
+    --no-sender-checks \
     2>"$WORK/service.log" &
   SERVICE_PID=$!
   for _ in $(seq 100); do

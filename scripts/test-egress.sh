@@ -88,7 +88,7 @@ start_instance() { # NAME API-PORT EGRESS-PORT
   "$PROBE" serve --listen "127.0.0.1:$2" --store "redis://127.0.0.1:$redis_port/0" \
     --rate-per-minute 6 --rate-burst 5 --allow-loopback \
     --egress-name egress.test --egress-host 127.0.0.1 --egress-bind 127.0.0.1 \
-    --egress-port "$3" --egress-implicit-tls-port 0 >"$work/$1.log" 2>&1 &
+    --egress-port "$3" --egress-implicit-tls-port 0 --no-sender-checks >"$work/$1.log" 2>&1 &
   pids+=($!)
 }
 api_a="$(free_port)" egress_a="$(free_port)" api_b="$(free_port)" egress_b="$(free_port)"
@@ -117,7 +117,7 @@ echo "ok: an arrival on instance B completed the test created on instance A"
 # listener on 127.0.0.3:2525 (an SMTP server with STARTTLS).
 api_t="$(free_port)"
 "$PROBE" serve --listen "127.0.0.1:$api_t" --egress-name target.test \
-  --egress-bind 127.0.0.3 --egress-port 2525 >"$work/target.log" 2>&1 &
+  --egress-bind 127.0.0.3 --egress-port 2525 --no-sender-checks >"$work/target.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$api_t/healthz"
 job="$(curl -fsS -X POST -H 'content-type: application/json' \
@@ -172,7 +172,7 @@ table inet block25 {
 }
 NFT
 "$probe" serve --listen 127.0.0.1:8025 --egress-name egress.test --egress-host 127.0.0.1 \
-  --egress-bind 127.0.0.1 --egress-port 25,587 >"$work/netns-probe.log" 2>&1 &
+  --egress-bind 127.0.0.1 --egress-port 25,587 --no-sender-checks >"$work/netns-probe.log" 2>&1 &
 for _ in $(seq 100); do
   curl -fsS -o /dev/null http://127.0.0.1:8025/healthz 2>/dev/null && break
   sleep 0.1
