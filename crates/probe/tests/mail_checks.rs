@@ -33,6 +33,8 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
+mod support;
+
 /// The test CA and the keys of every server, made once per run.
 struct Pki {
     ca: CertificateDer<'static>,
@@ -133,27 +135,10 @@ struct Fixture {
     dir: PathBuf,
 }
 
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        // One directory per run under Cargo's temporary directory; those of
-        // runs that are over (their process is gone) are removed.
-        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        if let Ok(entries) = std::fs::read_dir(&base) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = name.strip_prefix("mail-checks-dns-") {
-                    if !PathBuf::from(format!("/proc/{pid}")).exists() {
-                        let _ = std::fs::remove_dir_all(entry.path());
-                    }
-                }
-            }
-        }
-        let dir = base.join(format!("mail-checks-dns-{}", std::process::id()));
+        let dir = support::run_dir("mail-checks-dns-");
         let zones = dir.join("in");
         std::fs::create_dir_all(&zones).unwrap();
         let write = |name: &str, text: String| {
@@ -258,28 +243,7 @@ fn fixture() -> &'static Fixture {
                 "@ MX 10 mx.sts.port25.example.\n_mta-sts TXT \"v=STSv1; id=1\"\nmta-sts A 10.0.0.25\n".into(),
             ),
         ));
-        let mut command = std::process::Command::new("bash");
-        command
-            .arg(repo_root().join("scripts/dns-fixture.sh"))
-            .arg("start")
-            .arg(dir.join("run"))
-            .env("PORT25_DNS_FIXTURE_OWNER", std::process::id().to_string());
-        for (zone, mode, file) in &specs {
-            command.arg(format!("{zone}={mode}:{}", file.display()));
-        }
-        let output = command.output().expect("running scripts/dns-fixture.sh");
-        assert!(
-            output.status.success(),
-            "the DNS fixture did not start (install the \"dns\" group: bash scripts/setup.sh):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let env = String::from_utf8_lossy(&output.stdout);
-        let resolver = env
-            .lines()
-            .find_map(|l| l.strip_prefix("PORT25_DNS_RESOLVER="))
-            .expect("fixture.env names the resolver")
-            .parse()
-            .unwrap();
+        let resolver = support::start_dns(&dir, &specs);
         Fixture { resolver, dir }
     })
 }

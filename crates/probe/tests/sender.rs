@@ -42,26 +42,13 @@ use tokio::net::{TcpListener, TcpSocket};
 use tokio::time::{timeout, Instant};
 use tower::ServiceExt;
 
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod support;
 
 /// The fixture's resolver, started once per test binary.
 fn resolver() -> SocketAddr {
     static RESOLVER: OnceLock<SocketAddr> = OnceLock::new();
     *RESOLVER.get_or_init(|| {
-        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        if let Ok(entries) = std::fs::read_dir(&base) {
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = name.strip_prefix("sender-dns-") {
-                    if !PathBuf::from(format!("/proc/{pid}")).exists() {
-                        let _ = std::fs::remove_dir_all(entry.path());
-                    }
-                }
-            }
-        }
-        let dir = base.join(format!("sender-dns-{}", std::process::id()));
+        let dir = support::run_dir("sender-dns-");
         let zones = dir.join("in");
         std::fs::create_dir_all(&zones).unwrap();
         let specs = [
@@ -83,29 +70,15 @@ fn resolver() -> SocketAddr {
             ("refuse.dnsbl.example", "unsigned", "* A 127.255.255.254\n"),
             ("broken.dnsbl.example", "bogus", "* A 127.0.0.2\n"),
         ];
-        let mut command = std::process::Command::new("bash");
-        command
-            .arg(repo_root().join("scripts/dns-fixture.sh"))
-            .arg("start")
-            .arg(dir.join("run"))
-            .env("PORT25_DNS_FIXTURE_OWNER", std::process::id().to_string());
-        for (zone, mode, text) in specs {
-            let path = zones.join(format!("{zone}.zone"));
-            std::fs::write(&path, text).unwrap();
-            command.arg(format!("{zone}={mode}:{}", path.display()));
-        }
-        let output = command.output().expect("running scripts/dns-fixture.sh");
-        assert!(
-            output.status.success(),
-            "the DNS fixture did not start (install the \"dns\" group: bash scripts/setup.sh):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("PORT25_DNS_RESOLVER="))
-            .expect("fixture.env names the resolver")
-            .parse()
-            .unwrap()
+        let specs: Vec<(&str, &str, PathBuf)> = specs
+            .into_iter()
+            .map(|(zone, mode, text)| {
+                let path = zones.join(format!("{zone}.zone"));
+                std::fs::write(&path, text).unwrap();
+                (zone, mode, path)
+            })
+            .collect();
+        support::start_dns(&dir, &specs)
     })
 }
 

@@ -145,12 +145,13 @@ macro_rules! read_names {
             fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
                 match value.as_string().as_deref() {
                     $(Some($name) => Ok($variant),)*
-                    _ => Err(INVALID),
+                    _ => Err(ReadError("")),
                 }
             }
         }
     };
 }
+pub(crate) use read_names;
 
 read_names!(TlsMode { "implicit" => TlsMode::Implicit, "starttls" => TlsMode::Starttls });
 read_names!(ProbeMode { "mx" => ProbeMode::Mx, "host" => ProbeMode::Host });

@@ -126,50 +126,23 @@ pub struct SenderReport {
 mod read {
     //! Reading the sender wire types from JSON the browser parsed.
 
-    use super::super::read::{opt, req, JsonValue, ReadError, ReadJson};
+    use super::super::read::{opt, read_names, req, JsonValue, ReadError, ReadJson};
     use super::*;
 
-    const INVALID: ReadError = ReadError("");
-
-    fn name<V: JsonValue>(value: &V) -> Result<String, ReadError> {
-        value.as_string().ok_or(INVALID)
-    }
-
-    impl ReadJson for PtrState {
-        fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
-            Ok(match name(value)?.as_str() {
-                "found" => PtrState::Found,
-                "none" => PtrState::None,
-                "failed" => PtrState::Failed,
-                _ => return Err(INVALID),
-            })
-        }
-    }
-
-    impl ReadJson for EhloMatch {
-        fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
-            Ok(match name(value)?.as_str() {
-                "ptr-name" => EhloMatch::PtrName,
-                "resolves" => EhloMatch::Resolves,
-                "literal" => EhloMatch::Literal,
-                "mismatch" => EhloMatch::Mismatch,
-                "unknown" => EhloMatch::Unknown,
-                _ => return Err(INVALID),
-            })
-        }
-    }
-
-    impl ReadJson for ListStatus {
-        fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
-            Ok(match name(value)?.as_str() {
-                "listed" => ListStatus::Listed,
-                "not-listed" => ListStatus::NotListed,
-                "could-not-query" => ListStatus::CouldNotQuery,
-                "not-applicable" => ListStatus::NotApplicable,
-                _ => return Err(INVALID),
-            })
-        }
-    }
+    read_names!(PtrState { "found" => PtrState::Found, "none" => PtrState::None, "failed" => PtrState::Failed });
+    read_names!(EhloMatch {
+        "ptr-name" => EhloMatch::PtrName,
+        "resolves" => EhloMatch::Resolves,
+        "literal" => EhloMatch::Literal,
+        "mismatch" => EhloMatch::Mismatch,
+        "unknown" => EhloMatch::Unknown,
+    });
+    read_names!(ListStatus {
+        "listed" => ListStatus::Listed,
+        "not-listed" => ListStatus::NotListed,
+        "could-not-query" => ListStatus::CouldNotQuery,
+        "not-applicable" => ListStatus::NotApplicable,
+    });
 
     impl ReadJson for ReverseDns {
         fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {

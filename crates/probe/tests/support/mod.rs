@@ -1,0 +1,60 @@
+//! What several test binaries share: the DNS fixture
+//! (`scripts/dns-fixture.sh`), started once per binary and stopped when the
+//! binary exits (`PORT25_DNS_FIXTURE_OWNER`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The repository's root.
+pub(crate) fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A directory for this run under Cargo's temporary directory,
+/// `PREFIX-PID`; those of runs that are over (their process is gone) are
+/// removed.
+pub(crate) fn run_dir(prefix: &str) -> PathBuf {
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    if let Ok(entries) = std::fs::read_dir(&base) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix(prefix) {
+                if !PathBuf::from(format!("/proc/{pid}")).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+    }
+    let dir = base.join(format!("{prefix}{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts the DNS fixture in `dir/run` with `(zone, mode, file)` specs and
+/// returns its resolver's address.
+pub(crate) fn start_dns<'a>(
+    dir: &Path,
+    specs: impl IntoIterator<Item = &'a (&'a str, &'a str, PathBuf)>,
+) -> SocketAddr {
+    let mut command = std::process::Command::new("bash");
+    command
+        .arg(repo_root().join("scripts/dns-fixture.sh"))
+        .arg("start")
+        .arg(dir.join("run"))
+        .env("PORT25_DNS_FIXTURE_OWNER", std::process::id().to_string());
+    for (zone, mode, file) in specs {
+        command.arg(format!("{zone}={mode}:{}", file.display()));
+    }
+    let output = command.output().expect("running scripts/dns-fixture.sh");
+    assert!(
+        output.status.success(),
+        "the DNS fixture did not start (install the \"dns\" group: bash scripts/setup.sh):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("PORT25_DNS_RESOLVER="))
+        .expect("fixture.env names the resolver")
+        .parse()
+        .unwrap()
+}
