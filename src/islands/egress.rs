@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use port25_core::{
-    egress::{findings, read_paste, verdict, PasteReading},
+    egress::{findings, read_paste, verdict, Badge, PasteReading},
     probe_types::egress::{Arrival, EgressCreated, OneLiner, Shell, Tool},
     probe_types::sender::SenderReport,
     sender::{resolver_note, sender_rows, sender_summary, summary_word},
@@ -142,9 +142,9 @@ pub fn Egress() -> impl IntoView {
         let found = findings(&test.ports, &arrivals.get());
         let cell = |yes: bool| {
             if yes {
-                view! { <span class="badge b-pass"><span class="badge-icon" aria-hidden="true">"✓"</span>"arrived"</span> }.into_any()
+                badge(Badge::Pass, "arrived")
             } else {
-                view! { <span class="badge b-unknown"><span class="badge-icon" aria-hidden="true">"?"</span>"not yet"</span> }.into_any()
+                badge(Badge::Unknown, "not yet")
             }
         };
         let rows = found
@@ -202,10 +202,7 @@ pub fn Egress() -> impl IntoView {
                         });
                         view! {
                             <li class="check">
-                                <span class=row.badge.class()>
-                                    <span class="badge-icon" aria-hidden="true">{row.badge.glyph()}</span>
-                                    {row.word}
-                                </span>
+                                {badge(row.badge, row.word)}
                                 " " <strong>{row.title}</strong> ": " {row.finding} {link}
                             </li>
                         }
@@ -253,15 +250,12 @@ pub fn Egress() -> impl IntoView {
             <section class="egress-verdict" aria-labelledby="egress-verdict-heading">
                 <h2 id="egress-verdict-heading">"Verdict"</h2>
                 <p>
-                    <span class=v.badge.class()>
-                        <span class="badge-icon" aria-hidden="true">{v.badge.glyph()}</span>
-                        {match v.badge {
-                            port25_core::egress::Badge::Pass => "open",
-                            port25_core::egress::Badge::Warn => "partly blocked",
-                            port25_core::egress::Badge::Fail => "blocked",
-                            port25_core::egress::Badge::Unknown => "waiting",
-                        }}
-                    </span>
+                    {badge(v.badge, match v.badge {
+                        Badge::Pass => "open",
+                        Badge::Warn => "partly blocked",
+                        Badge::Fail => "blocked",
+                        Badge::Unknown => "waiting",
+                    })}
                     " " <span class="egress-headline">{v.headline.clone()}</span>
                 </p>
                 {(!meanings_empty(&v.meanings)).then(|| view! { <ul>{meanings}</ul> })}
@@ -270,13 +264,10 @@ pub fn Egress() -> impl IntoView {
                         .get()
                         .iter()
                         .map(|report| {
-                            let (badge, line) = sender_summary(report);
+                            let (mark, line) = sender_summary(report);
                             view! {
                                 <li>
-                                    <span class=badge.class()>
-                                        <span class="badge-icon" aria-hidden="true">{badge.glyph()}</span>
-                                        {summary_word(badge)}
-                                    </span>
+                                    {badge(mark, summary_word(mark))}
                                     " " {line}
                                 </li>
                             }
@@ -357,6 +348,17 @@ pub fn Egress() -> impl IntoView {
             </section>
         })}
         <p class="visually-hidden" id="copy-status" role="status" aria-live="polite"></p>
+    }
+}
+
+/// A badge of the shared markup: its glyph (hidden from screen readers)
+/// and its word, never colour alone.
+fn badge(mark: Badge, word: &'static str) -> impl IntoView {
+    view! {
+        <span class=mark.class()>
+            <span class="badge-icon" aria-hidden="true">{mark.glyph()}</span>
+            {word}
+        </span>
     }
 }
 
