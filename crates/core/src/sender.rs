@@ -42,7 +42,9 @@ pub const MAX_LISTS: usize = 8;
 /// The blocklists queried by default (`--dnsbl`), each with its usage page:
 /// - `zen.spamhaus.org`, IPv4 and IPv6: Spamhaus SBL, XBL, CSS and PBL in
 ///   one zone (<https://www.spamhaus.org/faqs/dnsbl-usage/>; return codes at
-///   <https://docs.spamhaustech.com/10-data-type-documentation/datasets/040-zones.html>).
+///   <https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html>;
+///   IPv6 queries in nibble format at
+///   <https://docs.spamhaus.com/datasets/docs/source/70-access-methods/data-query-service/040-dqs-queries.html>).
 ///   It refuses queries through public resolvers and answers
 ///   127.255.255.254: run a resolver of your own.
 /// - `bl.spamcop.net`, IPv4: the SpamCop Blocking List
