@@ -290,6 +290,7 @@ impl Store {
             Backend::Memory(memory) => {
                 let mut tests = locked(&memory.egress);
                 tests.retain(|_, (test, _)| test.expires_ms > now);
+                locked(&memory.senders).retain(|_, entry| entry.expires_ms > now);
                 if tests.len() >= self.limits.max_egress {
                     return Err(StoreError::Full);
                 }
@@ -861,6 +862,64 @@ mod tests {
         .insert("d".into(), (expired, BTreeMap::new()));
         assert_eq!(store.egress_get("d").await.unwrap(), None);
         assert!(!store.egress_arrival("d", 1, &arrival(25, 1)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn memory_sender_claims_are_once_per_source_and_end_with_the_test() {
+        let store = Store::memory(limits());
+        let now = now_ms();
+        let record = EgressRecord {
+            token: "a".into(),
+            created_ms: now,
+            expires_ms: now + 60_000,
+        };
+        store.egress_create(&record).await.unwrap();
+        let source: IpAddr = "192.0.2.7".parse().unwrap();
+        let ehlo = |s| store.sender_claim_ehlo("a", s);
+        assert_eq!(
+            ehlo(source).await.unwrap(),
+            Claim::Refused,
+            "not claimed yet"
+        );
+        assert_eq!(store.sender_claim("a", source).await.unwrap(), Claim::Won);
+        assert_eq!(store.sender_claim("a", source).await.unwrap(), Claim::Taken);
+        assert_eq!(ehlo(source).await.unwrap(), Claim::Won);
+        assert_eq!(ehlo(source).await.unwrap(), Claim::Taken);
+        assert_eq!(
+            store.sender_claim("b", source).await.unwrap(),
+            Claim::Refused
+        );
+        assert!(
+            store.sender_reports("a").await.unwrap().is_empty(),
+            "running"
+        );
+        let report = SenderReport {
+            source,
+            checked_ms: now,
+            reverse: port25_core::probe_types::sender::ReverseDns {
+                ptr: port25_core::probe_types::sender::PtrState::None,
+                names: Vec::new(),
+                confirmed: Vec::new(),
+                failure: None,
+            },
+            ehlo: None,
+            lists: Vec::new(),
+            public_resolver: None,
+        };
+        assert!(store.sender_put("a", &report).await.unwrap());
+        let mut stranger = report.clone();
+        stranger.source = "192.0.2.8".parse().unwrap();
+        assert!(
+            !store.sender_put("a", &stranger).await.unwrap(),
+            "unclaimed"
+        );
+        assert_eq!(store.sender_reports("a").await.unwrap(), [report]);
+        // Past the test's expiry nothing is served.
+        let Backend::Memory(memory) = &store.backend else {
+            unreachable!()
+        };
+        locked(&memory.senders).get_mut("a").unwrap().expires_ms = now - 1;
+        assert!(store.sender_reports("a").await.unwrap().is_empty());
     }
 
     #[tokio::test]
