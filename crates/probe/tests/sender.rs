@@ -375,6 +375,29 @@ async fn a_test_checks_at_most_a_few_sources() {
     assert_eq!(one.checks.runs(), 0, "over the cap: no lookups");
 }
 
+#[tokio::test]
+async fn a_resolver_that_never_answers_makes_every_finding_unknown_never_clean() {
+    // A UDP socket that reads nothing: every query times out.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut dns = DnsClient::new(silent.local_addr().unwrap(), false);
+    dns.timeout = Duration::from_millis(300);
+    let checks = SenderChecks::new(dns, vec![parse_dnsbl("bl.dnsbl.example").unwrap()]);
+    let started = Instant::now();
+    let report = checks
+        .check("127.0.0.2".parse().unwrap(), Some("good.sender.example"))
+        .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "bounded by the timeouts"
+    );
+    assert_eq!(report.reverse.ptr, PtrState::Failed);
+    assert_eq!(report.reverse.failure.as_deref(), Some("no answer in time"));
+    assert_eq!(report.lists[0].status, ListStatus::CouldNotQuery);
+    assert_eq!(report.lists[0].reason, "no answer in time");
+    assert_eq!(report.ehlo.unwrap().matches, EhloMatch::Unknown);
+    drop(silent);
+}
+
 /// A free TCP port on 127.0.0.1.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
