@@ -64,11 +64,6 @@ impl SenderChecks {
         })
     }
 
-    /// The lists queried.
-    pub fn lists(&self) -> &[Dnsbl] {
-        &self.lists
-    }
-
     /// How many sources this instance has checked.
     pub fn runs(&self) -> u64 {
         self.runs.load(Ordering::Relaxed)
