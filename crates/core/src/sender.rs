@@ -198,7 +198,7 @@ pub fn read_list(zone: &str, answer: &Answer<IpAddr>, txt: &[String]) -> ListRes
         return result(
             ListStatus::CouldNotQuery,
             shown,
-            "the list answered 127.0.0.1, which RFC 5782 5 reserves for addresses never listed: it is misbehaving".to_owned(),
+            "the list answered 127.0.0.1, which lists do not use as a listing code, so the probe reads it as an error, not a listing".to_owned(),
         );
     }
     let reason = txt

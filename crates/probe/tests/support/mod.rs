@@ -12,7 +12,10 @@ pub(crate) fn repo_root() -> PathBuf {
 
 /// A directory for this run under Cargo's temporary directory,
 /// `PREFIX-PID`; those of runs that are over (their process is gone) are
-/// removed.
+/// removed, after their fixture is stopped: the fixture's own watcher polls
+/// once a second, and the next test binary starts sooner than that, so
+/// removing the directory first would lose the pid files `stop` needs and
+/// leave NSD and Unbound running.
 pub(crate) fn run_dir(prefix: &str) -> PathBuf {
     let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     if let Ok(entries) = std::fs::read_dir(&base) {
@@ -20,6 +23,7 @@ pub(crate) fn run_dir(prefix: &str) -> PathBuf {
             let name = entry.file_name().to_string_lossy().into_owned();
             if let Some(pid) = name.strip_prefix(prefix) {
                 if !PathBuf::from(format!("/proc/{pid}")).exists() {
+                    stop_dns(&entry.path());
                     let _ = std::fs::remove_dir_all(entry.path());
                 }
             }
@@ -28,6 +32,18 @@ pub(crate) fn run_dir(prefix: &str) -> PathBuf {
     let dir = base.join(format!("{prefix}{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Stops the DNS fixture in `dir/run`, if one runs there (safe to repeat).
+pub(crate) fn stop_dns(dir: &Path) {
+    let _ = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/dns-fixture.sh"))
+        .arg("stop")
+        .arg(dir.join("run"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
 }
 
 /// Starts the DNS fixture in `dir/run` with `(zone, mode, file)` specs and
