@@ -80,7 +80,7 @@ pub(crate) fn opt<T: ReadJson, V: JsonValue>(
 }
 
 /// Reads a field with `#[serde(default)]`: absent is the default.
-fn or_default<T: ReadJson + Default, V: JsonValue>(
+pub(crate) fn or_default<T: ReadJson + Default, V: JsonValue>(
     object: &V,
     name: &'static str,
 ) -> Result<T, ReadError> {
