@@ -222,6 +222,10 @@ pub const IDLE: &str = "421 4.4.2 Idle too long; closing\r\n";
 /// The reply to a connection over a cap, before closing it.
 pub const BUSY: &str = "421 4.7.0 Too many connections; try again later\r\n";
 
+/// The reply to DATA when the listeners read as many messages at once as
+/// they allow, before closing.
+pub const MESSAGES_BUSY: &str = "421 4.3.2 Too many messages at once; try again later\r\n";
+
 /// The reply to a message over [`MAX_MESSAGE`], before closing.
 pub const TOO_BIG: &str = "552 5.3.4 Message too big for this test; closing\r\n";
 
@@ -251,8 +255,10 @@ pub enum MessageEnd {
     Accepted,
     /// Over [`MAX_MESSAGE`]: refused, the connection closes.
     TooBig,
-    /// Read, but its report could not be kept: try later.
+    /// Read, but its report could not be made or kept: try later.
     Failed,
+    /// Read, but the test expired or keeps as many reports as it may.
+    NotKept,
 }
 
 /// The listener's answer to one line.
@@ -326,18 +332,29 @@ impl Conversation {
         self.recipient.as_deref()
     }
 
-    /// Answers a RCPT after [`Next::CheckRecipient`]: `live` when the
-    /// token names a live test.
-    pub fn recipient(&mut self, live: bool) -> Answer {
-        if live {
-            self.recipient_ok = true;
-            plain("250 2.1.5 Test address ok", Next::Read)
-        } else {
-            self.recipient = None;
-            plain(
-                "550 5.1.1 No such test, or it expired; create a new one on the page",
-                Next::Read,
-            )
+    /// Answers a RCPT after [`Next::CheckRecipient`]: `Some(true)` when the
+    /// token names a live test, `Some(false)` when it does not, `None` when
+    /// the store could not tell (a temporary failure, RFC 5321 4.2.1).
+    pub fn recipient(&mut self, live: Option<bool>) -> Answer {
+        match live {
+            Some(true) => {
+                self.recipient_ok = true;
+                plain("250 2.1.5 Test address ok", Next::Read)
+            }
+            Some(false) => {
+                self.recipient = None;
+                plain(
+                    "550 5.1.1 No such test, or it expired; create a new one on the page",
+                    Next::Read,
+                )
+            }
+            None => {
+                self.recipient = None;
+                plain(
+                    "451 4.3.0 Cannot look the test up now; try again later",
+                    Next::Read,
+                )
+            }
         }
     }
 
@@ -356,7 +373,11 @@ impl Conversation {
                 presented: None,
             },
             MessageEnd::Failed => plain(
-                "451 4.3.0 Could not keep the report; try again later",
+                "451 4.3.0 Could not analyse the message now; try again later",
+                Next::Read,
+            ),
+            MessageEnd::NotKept => plain(
+                "554 5.7.0 This test takes no more mail; create a new one on the page",
                 Next::Read,
             ),
         }
@@ -1288,7 +1309,7 @@ mod tests {
         );
         assert_eq!(a.next, Next::CheckRecipient);
         assert_eq!(c.recipient_token(), Some(TOKEN));
-        assert!(c.recipient(true).reply.starts_with("250 2.1.5"));
+        assert!(c.recipient(Some(true)).reply.starts_with("250 2.1.5"));
         assert!(c
             .line(b"RCPT TO:<other@egress.example.net>")
             .reply
@@ -1300,6 +1321,8 @@ mod tests {
         assert!(done.reply.starts_with("250 2.0.0"));
         assert_eq!(c.mail_from(), None, "the transaction is over");
         assert!(c.line(b"DATA").reply.starts_with("503"));
+        assert!(c.message_end(MessageEnd::NotKept).reply.starts_with("554"));
+        assert!(c.message_end(MessageEnd::Failed).reply.starts_with("451"));
         let big = c.message_end(MessageEnd::TooBig);
         assert!(big.reply.starts_with("552"));
         assert_eq!(big.next, Next::Close);
@@ -1331,7 +1354,11 @@ mod tests {
                 .next,
             Next::CheckRecipient
         );
-        let dead = c.recipient(false);
+        c.line(format!("RCPT TO:<{TOKEN}@egress.example.net>").as_bytes());
+        assert!(c.recipient(None).reply.starts_with("451 4.3.0"));
+        assert_eq!(c.recipient_token(), None);
+        c.line(format!("RCPT TO:<{TOKEN}@egress.example.net>").as_bytes());
+        let dead = c.recipient(Some(false));
         assert!(dead.reply.starts_with("550 5.1.1"), "{}", dead.reply);
         assert!(c.line(b"DATA").reply.starts_with("503"));
         let mut c = mail_conversation();

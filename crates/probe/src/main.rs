@@ -273,6 +273,13 @@ struct EgressOptions {
     /// Egress connections open at once from one address (IPv6: one /64).
     #[arg(long, env = "PORT25_PROBE_EGRESS_PER_SOURCE", default_value_t = 16)]
     egress_per_source: usize,
+    /// Turns the mail path on: the domain whose MX points at the egress
+    /// listeners. Each test then has an address TOKEN@DOMAIN; mail to it is
+    /// read (up to 256 KiB), its SPF, DKIM and DMARC checked through
+    /// --dns-resolver (or the system's resolver), and only the report kept.
+    /// Mail to any other address is refused. Without it: no mail at all.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_DOMAIN")]
+    egress_domain: Option<String>,
 }
 
 impl EgressOptions {
@@ -301,6 +308,10 @@ impl EgressOptions {
         config.deadline = Duration::from_secs(self.egress_deadline.max(1));
         config.max_connections = self.egress_max_connections.max(1);
         config.max_per_source = self.egress_per_source.max(1);
+        config.mail_domain = self
+            .egress_domain
+            .as_ref()
+            .map(|domain| domain.trim_end_matches('.').to_ascii_lowercase());
         Some(config)
     }
 }
@@ -454,7 +465,8 @@ async fn serve(
     let mut listeners = Vec::new();
     let egress = match egress_options.config() {
         None => None,
-        Some(egress_config) => {
+        Some(mut egress_config) => {
+            egress_config.mail_dns = probe.dns_resolver;
             let files = egress_options
                 .egress_cert
                 .as_deref()
