@@ -18,7 +18,7 @@
 //! a mail found.
 
 use crate::probe_types::egress::{
-    Arrival, AuthResult, EgressPort, MailReport, OneLiner, Presented, Shell, Tool,
+    Arrival, AuthResult, EgressPort, MailReport, OneLiner, Presented, ReceivedHop, Shell, Tool,
 };
 use crate::probe_types::{Family, TlsMode};
 
@@ -786,6 +786,34 @@ pub fn earlier_hops(report: &MailReport) -> Vec<String> {
     hosts
 }
 
+/// One Received hop as a line: `from X by Y with Z TLS V at DATE`, the
+/// parts the header had.
+pub fn hop_line(hop: &ReceivedHop) -> String {
+    [
+        ("from", &hop.from),
+        ("by", &hop.by),
+        ("with", &hop.with),
+        ("TLS", &hop.tls),
+        ("at", &hop.date),
+    ]
+    .iter()
+    .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// A mail's envelope in one sentence: MAIL FROM, From, size, TLS, port.
+pub fn mail_summary(report: &MailReport) -> String {
+    format!(
+        "MAIL FROM <{}>, From {}, {} bytes, TLS {}, port {}.",
+        report.mail_from,
+        report.from.as_deref().unwrap_or("(none)"),
+        report.size,
+        report.tls.as_deref().unwrap_or("none"),
+        report.port
+    )
+}
+
 /// The verdict on one mail: TLS, SPF, each DKIM signature, DMARC and the
 /// route, in that order.
 pub fn mail_findings(report: &MailReport) -> Vec<MailFinding> {
@@ -1463,6 +1491,14 @@ mod tests {
         assert!(good[1].text.contains("authorises 192.0.2.7"));
         assert!(good[2].text.contains("selector s1"));
         assert_eq!(good[4].word, "direct");
+        assert_eq!(
+            hop_line(&report().received[0]),
+            "by MAIL.example.org with ESMTP"
+        );
+        assert_eq!(
+            mail_summary(&report()),
+            "MAIL FROM <root@example.org>, From root@example.org, 900 bytes, TLS TLSv1.3, port 25."
+        );
         let mut bad = report();
         bad.tls = None;
         bad.spf.result = AuthResult::Softfail;

@@ -1,11 +1,11 @@
 //! The browser side of an egress test: create it, then poll its arrivals
-//! until it expires.
+//! and mail reports until it expires.
 
 use crate::islands::browser_json::{sleep, Parsed};
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use port25_core::probe_types::{
-    egress::{Arrival, EgressCreated, EgressStatus},
+    egress::{Arrival, EgressCreated, EgressStatus, MailReport},
     read::ReadJson,
     ApiError,
 };
@@ -28,6 +28,7 @@ fn probe_url() -> String {
 pub(super) fn start(
     test: RwSignal<Option<EgressCreated>>,
     arrivals: RwSignal<Vec<Arrival>>,
+    mail: RwSignal<Vec<MailReport>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
 ) {
@@ -73,6 +74,9 @@ pub(super) fn start(
                 if let Ok(status) = read::<EgressStatus>(r.text().await.ok()) {
                     if status.arrivals != arrivals.get_untracked() {
                         arrivals.set(status.arrivals);
+                    }
+                    if status.mail != mail.get_untracked() {
+                        mail.set(status.mail);
                     }
                 }
             }
