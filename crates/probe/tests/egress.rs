@@ -501,11 +501,9 @@ async fn with_a_mail_domain_it_takes_only_its_live_test_addresses() {
     let created = create(&rig.app).await;
     let token = created["token"].as_str().unwrap().to_owned();
     assert_eq!(created["mail_address"], format!("{token}@egress.test"));
-    let dead = if token.starts_with('a') {
-        format!("b{}", &token[1..])
-    } else {
-        format!("a{}", &token[1..])
-    };
+    // A well-formed token of no live test: the first character changed.
+    let first = if token.starts_with('a') { "b" } else { "a" };
+    let dead = format!("{first}{}", &token[1..]);
     let mut stream = TcpStream::connect(rig.plain).await.unwrap();
     stream
         .write_all(
