@@ -259,18 +259,20 @@ pub fn Egress() -> impl IntoView {
                         </li>
                     })
                     .collect_view();
-                let hops = r
-                    .received
-                    .iter()
-                    .map(|h| view! { <li><code>{hop_line(h)}</code></li> })
-                    .collect_view();
+                let hops = (!r.received.is_empty()).then(|| {
+                    let hops = r
+                        .received
+                        .iter()
+                        .map(|h| view! { <li><code>{hop_line(h)}</code></li> })
+                        .collect_view();
+                    view! { <p>"Received chain, newest first:"</p><ol>{hops}</ol> }
+                });
                 view! {
                     <article class="egress-mail">
                         <h3>{format!("Mail from {} ({})", r.source, r.ehlo)}</h3>
                         <p>{mail_summary(&r)}</p>
                         <ul>{items}</ul>
-                        <p>"Received chain, newest first:"</p>
-                        <ol>{hops}</ol>
+                        {hops}
                     </article>
                 }
             })
