@@ -15,17 +15,7 @@ bash scripts/validate-relay-configs.sh --install-only
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo "--preserve-env=PATH,CARGO_TARGET_DIR,RUSTUP_TOOLCHAIN,RUSTUP_HOME,CARGO_HOME,HOME")
 
-missing=()
-mapfile -t MAIL_PACKAGES < <(port25_packages egress-mail) # scripts/packages.sh
-for pkg in "${MAIL_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "apt-get install ${missing[*]}"
-  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-    install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_group egress-mail # OpenDKIM (scripts/packages.sh)
 
 # Build as the calling user; only the test run needs root.
 nice -n 5 cargo test -p port25-probe --test egress_mail --no-run --quiet

@@ -128,6 +128,33 @@ async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (String, Durat
     )
 }
 
+/// Sends `preamble`, then 10 MB of 80-byte lines, while reading what the
+/// listener answers until it closes (or 8 s pass); returns the answer and
+/// how long it took.
+async fn ten_mb_of_data(addr: SocketAddr, preamble: String) -> (String, Duration) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let started = Instant::now();
+    let (mut read, mut write) = s.split();
+    let push = async {
+        let _ = write.write_all(preamble.as_bytes()).await;
+        let block = ("x".repeat(78) + "\r\n").repeat(1000);
+        for _ in 0..(10 * 1024 * 1024 / block.len()) {
+            if write.write_all(block.as_bytes()).await.is_err() {
+                break;
+            }
+        }
+    };
+    let mut all = Vec::new();
+    let read_all = async {
+        let _ = timeout(Duration::from_secs(8), read.read_to_end(&mut all)).await;
+    };
+    tokio::join!(push, read_all);
+    (
+        String::from_utf8_lossy(&all).into_owned(),
+        started.elapsed(),
+    )
+}
+
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     status
@@ -294,31 +321,13 @@ async fn hostile_clients_each_end_by_their_deadline() {
     });
     // 10 MB of DATA: refused line by line, closed after the line cap.
     let data = tokio::spawn(async move {
-        let mut s = TcpStream::connect(addr).await.unwrap();
-        let started = Instant::now();
-        let (mut read, mut write) = s.split();
-        let push = async {
-            let _ = write
-                .write_all(
-                    b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
-                )
-                .await;
-            let block = "x".repeat(78) + "\r\n";
-            let block = block.repeat(1000);
-            for _ in 0..(10 * 1024 * 1024 / block.len()) {
-                if write.write_all(block.as_bytes()).await.is_err() {
-                    break;
-                }
-            }
-        };
-        let mut all = Vec::new();
-        let read_all = async {
-            let _ = timeout(Duration::from_secs(8), read.read_to_end(&mut all)).await;
-        };
-        tokio::join!(push, read_all);
-        let all = String::from_utf8_lossy(&all).into_owned();
+        let (all, took) = ten_mb_of_data(
+            addr,
+            "EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n".into(),
+        )
+        .await;
         assert!(all.contains("421 4.7.0 Too many commands"), "{all}");
-        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(took < Duration::from_secs(5));
     });
     // A command before the greeting: answered, then idle ends it.
     let early = tokio::spawn(async move {
@@ -544,36 +553,17 @@ RCPT TO:<{dead}@egress.test>\r\nDATA\r\nRCPT TO:<{token}@EGRESS.test>\r\nQUIT\r\
 async fn ten_mb_of_data_to_a_live_address_ends_with_552_and_nothing_kept() {
     let rig = mail_rig().await;
     let token = create(&rig.app).await["token"].as_str().unwrap().to_owned();
-    let mut s = TcpStream::connect(rig.plain).await.unwrap();
-    let started = Instant::now();
-    let (mut read, mut write) = s.split();
-    let push = async {
-        let _ = write
-            .write_all(
-                format!("EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<{token}@egress.test>\r\nDATA\r\n")
-                    .as_bytes(),
-            )
-            .await;
-        let block = "x".repeat(78) + "\r\n";
-        let block = block.repeat(1000);
-        for _ in 0..(10 * 1024 * 1024 / block.len()) {
-            if write.write_all(block.as_bytes()).await.is_err() {
-                break;
-            }
-        }
-    };
-    let mut all = Vec::new();
-    let read_all = async {
-        let _ = timeout(Duration::from_secs(8), read.read_to_end(&mut all)).await;
-    };
-    tokio::join!(push, read_all);
-    let all = String::from_utf8_lossy(&all).into_owned();
+    let (all, took) = ten_mb_of_data(
+        rig.plain,
+        format!("EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<{token}@egress.test>\r\nDATA\r\n"),
+    )
+    .await;
     assert!(all.contains("\r\n354 "), "{all}");
     assert!(
         all.ends_with("552 5.3.4 Message too big for this test; closing\r\n"),
         "{all}"
     );
-    assert!(started.elapsed() < DEADLINE, "{:?}", started.elapsed());
+    assert!(took < DEADLINE, "{took:?}");
     // The service answers, the connection is gone, nothing was kept.
     let (status, json) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
     assert_eq!(status, StatusCode::OK);

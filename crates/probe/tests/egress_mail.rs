@@ -128,132 +128,49 @@ impl Drop for OpenDkim {
     }
 }
 
-/// A throwaway Postfix, stopped on drop.
-struct Postfix {
-    dir: PathBuf,
+#[path = "support/postfix.rs"]
+mod support;
+use support::Postfix;
+
+/// Starts Postfix as `mail.sender.example`: mail for the egress domain goes
+/// to the listener on `listener`, as its MX would send it, with
+/// opportunistic TLS; nothing else leaves; OpenDKIM on `milter` signs.
+fn start_postfix(dir: &Path, listener: u16, milter: u16) -> Postfix {
+    let main_cf = format!(
+        "myhostname = {SENDER_HOST}\n\
+         mydomain = sender.example\n\
+         myorigin = sender.example\n\
+         transport_maps = inline:{{ {EGRESS_DOMAIN}=smtp:[127.0.0.1]:{listener} }}\n\
+         default_transport = error:this test sends only to {EGRESS_DOMAIN}\n\
+         smtp_tls_security_level = may\n\
+         smtp_dns_support_level = disabled\n\
+         non_smtpd_milters = inet:127.0.0.1:{milter}\n\
+         milter_default_action = tempfail\n"
+    );
+    Postfix::start(dir, &main_cf, "")
 }
 
-impl Postfix {
-    fn start(dir: &Path, listener: u16, milter: u16) -> Postfix {
-        let queue = dir.join("queue");
-        let data = dir.join("data");
-        std::fs::create_dir_all(&queue).unwrap();
-        std::fs::create_dir_all(&data).unwrap();
-        run(Command::new("chown").args(["postfix", data.to_str().unwrap()]));
-        let d = dir.display();
-        let main_cf = format!(
-            "compatibility_level = 3.6\n\
-             queue_directory = {d}/queue\n\
-             data_directory = {d}/data\n\
-             mail_owner = postfix\n\
-             myhostname = {SENDER_HOST}\n\
-             mydomain = sender.example\n\
-             myorigin = sender.example\n\
-             mydestination =\n\
-             alias_maps =\n\
-             alias_database =\n\
-             inet_interfaces = 127.0.0.1\n\
-             inet_protocols = ipv4\n\
-             maillog_file_prefixes = {d}\n\
-             maillog_file = {d}/maillog\n\
-             # Mail for the egress domain goes to the probe's listener, as\n\
-             # its MX would send it; nothing else leaves.\n\
-             transport_maps = inline:{{ {EGRESS_DOMAIN}=smtp:[127.0.0.1]:{listener} }}\n\
-             default_transport = error:this test sends only to {EGRESS_DOMAIN}\n\
-             smtp_tls_security_level = may\n\
-             smtp_dns_support_level = disabled\n\
-             non_smtpd_milters = inet:127.0.0.1:{milter}\n\
-             milter_default_action = tempfail\n"
-        );
-        std::fs::write(dir.join("main.cf"), main_cf).unwrap();
-        // Debian's master.cf without its port-25 listener and without
-        // chroot (a chroot would need copies of system files).
-        let stock = std::fs::read_to_string("/etc/postfix/master.cf")
-            .expect("/etc/postfix/master.cf: is Postfix installed?");
-        let mut master_cf = String::new();
-        for line in stock.lines() {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let is_service = !line.starts_with([' ', '\t', '#']) && fields.len() >= 8;
-            if is_service && fields[0] == "smtp" && fields[1] == "inet" {
-                continue;
-            }
-            if is_service && fields[4] == "y" {
-                let mut fields = fields.clone();
-                fields[4] = "n";
-                master_cf.push_str(&fields.join(" "));
-            } else {
-                master_cf.push_str(line);
-            }
-            master_cf.push('\n');
-        }
-        std::fs::write(dir.join("master.cf"), master_cf).unwrap();
-        let postfix = Postfix {
-            dir: dir.to_owned(),
-        };
-        let output = postfix.command("start");
-        assert!(
-            output.status.success(),
-            "postfix start failed: {}{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr),
-            postfix.log()
-        );
-        postfix
-    }
-
-    fn command(&self, what: &str) -> std::process::Output {
-        Command::new("/usr/sbin/postfix")
-            .arg("-c")
-            .arg(&self.dir)
-            .arg(what)
-            .output()
-            .unwrap()
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("maillog")).unwrap_or_default()
-    }
-
-    /// Submits a message from `from` to `to` through Postfix's sendmail.
-    fn send(&self, from: &str, to: &str) {
-        use std::io::Write;
-        let message = format!(
-            "From: Port25 test <{from}>\r\nTo: <{to}>\r\nSubject: Port25 mail path\r\n\r\n\
-             A test message.\r\n.. a line that starts with a dot\r\n"
-        );
-        let mut child = Command::new("/usr/sbin/sendmail")
-            .arg("-C")
-            .arg(&self.dir)
-            .args(["-f", from, "--", to])
-            .stdin(Stdio::piped())
-            .spawn()
-            .expect("sendmail");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(message.as_bytes())
-            .unwrap();
-        assert!(child.wait().unwrap().success(), "sendmail failed");
-    }
-}
-
-impl Drop for Postfix {
-    fn drop(&mut self) {
-        let pid = std::fs::read_to_string(self.dir.join("queue/pid/master.pid"))
-            .ok()
-            .map(|p| p.trim().to_owned());
-        let _ = self.command("stop");
-        if let Some(pid) = pid {
-            let until = Instant::now() + Duration::from_secs(5);
-            while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < until {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = Command::new("kill").args(["-KILL", &pid]).status();
-            }
-        }
-    }
+/// Submits a message from `from` to `to` through Postfix's sendmail.
+fn send(postfix: &Postfix, from: &str, to: &str) {
+    use std::io::Write;
+    let message = format!(
+        "From: Port25 test <{from}>\r\nTo: <{to}>\r\nSubject: Port25 mail path\r\n\r\n\
+         A test message.\r\n.. a line that starts with a dot\r\n"
+    );
+    let mut child = Command::new("/usr/sbin/sendmail")
+        .arg("-C")
+        .arg(&postfix.dir)
+        .args(["-f", from, "--", to])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("sendmail");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(message.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "sendmail failed");
 }
 
 async fn call(app: &Router, method: &str, uri: &str) -> (StatusCode, serde_json::Value) {
@@ -393,12 +310,12 @@ async fn postfix_signed_mail_passes_and_unlisted_mail_fails() {
         std::thread::sleep(Duration::from_millis(100));
     }
 
-    let postfix = Postfix::start(&dir.join("postfix"), port.port, milter);
+    let postfix = start_postfix(&dir.join("postfix"), port.port, milter);
 
     // Signed, listed, aligned: everything passes.
     let (token, address) = create(&app).await;
     assert_eq!(address, format!("{token}@{EGRESS_DOMAIN}"));
-    postfix.send("someone@sender.example", &address);
+    send(&postfix, "someone@sender.example", &address);
     let good = report(&app, &token, &postfix).await;
     assert_eq!(good.ehlo, SENDER_HOST, "{good:#?}");
     assert_eq!(good.source.to_string(), "127.0.0.1");
@@ -440,7 +357,7 @@ async fn postfix_signed_mail_passes_and_unlisted_mail_fails() {
 
     // Not listed in SPF, not signed: SPF and DMARC fail.
     let (token, address) = create(&app).await;
-    postfix.send("someone@unlisted.example", &address);
+    send(&postfix, "someone@unlisted.example", &address);
     let bad = report(&app, &token, &postfix).await;
     assert_eq!(
         (bad.spf.domain.as_str(), bad.spf.result),
