@@ -333,7 +333,8 @@ impl Conversation {
     }
 
     /// Answers a RCPT after [`Next::CheckRecipient`]: `Some(true)` when the
-    /// token names a live test, `Some(false)` when it does not, `None` when
+    /// token names a live test that takes more mail, `Some(false)` when it
+    /// does not, `None` when
     /// the store could not tell (a temporary failure, RFC 5321 4.2.1).
     pub fn recipient(&mut self, live: Option<bool>) -> Answer {
         match live {
@@ -344,7 +345,7 @@ impl Conversation {
             Some(false) => {
                 self.recipient = None;
                 plain(
-                    "550 5.1.1 No such test, or it expired; create a new one on the page",
+                    "550 5.1.1 No such test, expired, or it has all the mail it takes",
                     Next::Read,
                 )
             }

@@ -50,7 +50,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::limits::{limit_key, unmap};
 use crate::mail::{analyse, Delivery};
-use crate::store::{now_ms, Store};
+use crate::store::{now_ms, Store, MAX_MAIL};
 
 /// The egress listeners' settings.
 #[derive(Debug, Clone)]
@@ -367,11 +367,22 @@ impl Egress {
         }
     }
 
-    /// Whether `token` names a live test; `None` when the store fails.
+    /// Whether `token` names a live test that takes more mail; `None` when
+    /// the store fails. A test holding [`MAX_MAIL`] reports takes no more,
+    /// so one token cannot make the probe analyse (and query DNS for) an
+    /// endless stream of messages.
     async fn live(&self, token: Option<&str>) -> Option<bool> {
         let token = token?;
-        match self.store.egress_get(token).await {
-            Ok(test) => Some(test.is_some()),
+        let looked_up = async {
+            if self.store.egress_get(token).await?.is_none() {
+                return Ok(false);
+            }
+            Ok::<_, crate::store::StoreError>(
+                self.store.egress_mail_reports(token).await?.len() < MAX_MAIL,
+            )
+        };
+        match looked_up.await {
+            Ok(live) => Some(live),
             Err(error) => {
                 tracing::warn!(%error, "looking up an egress test failed");
                 None

@@ -547,6 +547,38 @@ RCPT TO:<{dead}@egress.test>\r\nDATA\r\nRCPT TO:<{token}@EGRESS.test>\r\nQUIT\r\
     assert!(lines[11].contains("No such test"), "{all}");
     let (_, status) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
     assert_eq!(status["mail"], serde_json::json!([]), "nothing was sent");
+
+    // A test that holds as many reports as it may takes no more mail, so
+    // one token cannot make the probe analyse an endless stream.
+    let report = serde_json::from_value(serde_json::json!({
+        "at_ms": 1, "port": 25, "source": "192.0.2.1", "family": "ipv4",
+        "ehlo": "mail.example.org", "tls": null, "tls_mode": null, "mail_from": "",
+        "size": 10, "from": null, "to": null, "subject": null, "date": null,
+        "message_id": null, "received": [], "authentication_results": [],
+        "spf": {"domain": "example.org", "result": "none"}, "dkim": [], "dmarc": null
+    }))
+    .unwrap();
+    for _ in 0..port25_probe::store::MAX_MAIL {
+        assert!(rig
+            .egress
+            .store()
+            .egress_mail(&token, &report)
+            .await
+            .unwrap());
+    }
+    let mut stream = TcpStream::connect(rig.plain).await.unwrap();
+    stream
+        .write_all(
+            format!("EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<{token}@egress.test>\r\nQUIT\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let (all, _) = until_closed(&mut stream, Duration::from_secs(5)).await;
+    assert!(
+        all.contains("550 5.1.1 No such test, expired, or it has all the mail it takes"),
+        "{all}"
+    );
 }
 
 #[tokio::test]
