@@ -42,6 +42,24 @@ pub const MAX_COMMANDS: u32 = 16;
 /// and a DKIM signature, small enough to keep per-connection memory bounded.
 pub const MAX_MESSAGE: usize = 256 * 1024;
 
+/// Tells whether `domain` can be the egress domain: an ASCII host name
+/// (RFC 1123 2.1 labels of letters, digits and inner hyphens, at most 253
+/// characters), since it ends every test's mail address.
+pub fn is_mail_domain(domain: &str) -> bool {
+    let domain = domain.strip_suffix('.').unwrap_or(domain);
+    !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 /// Makes a token from 10 random bytes (80 bits).
 pub fn token_from_bytes(bytes: [u8; 10]) -> String {
     let mut bits: u128 = 0;
@@ -1136,6 +1154,30 @@ mod tests {
     }
 
     const TOKEN: &str = "abcdefghijk23456";
+
+    #[test]
+    fn the_mail_domain_is_a_host_name() {
+        for good in [
+            "egress.example.net",
+            "egress.localhost",
+            "mail.egress.example.",
+            "x-1.example",
+        ] {
+            assert!(is_mail_domain(good), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            "-a.example",
+            "a-.example",
+            "a b.example",
+            "a@b",
+            "exämple.net",
+        ] {
+            assert!(!is_mail_domain(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn tokens_are_16_base32_characters_and_parse_back() {

@@ -283,8 +283,16 @@ struct EgressOptions {
 }
 
 impl EgressOptions {
-    fn config(&self) -> Option<EgressConfig> {
-        let name = self.egress_name.as_ref()?;
+    fn config(&self) -> anyhow::Result<Option<EgressConfig>> {
+        let Some(name) = self.egress_name.as_ref() else {
+            return Ok(None);
+        };
+        if let Some(domain) = &self.egress_domain {
+            anyhow::ensure!(
+                port25_core::egress::is_mail_domain(domain),
+                "--egress-domain takes a host name (letters, digits, hyphens, dots), not {domain:?}"
+            );
+        }
         let mut config = EgressConfig::new(name);
         if let Some(host) = &self.egress_host {
             config.host = host.clone();
@@ -312,7 +320,7 @@ impl EgressOptions {
             .egress_domain
             .as_ref()
             .map(|domain| domain.trim_end_matches('.').to_ascii_lowercase());
-        Some(config)
+        Ok(Some(config))
     }
 }
 
@@ -409,6 +417,12 @@ async fn main() -> ExitCode {
             egress,
             probe,
         } => {
+            // Checked before any runtime starts, so a bad value is a plain
+            // error message.
+            if let Err(error) = egress.config() {
+                eprintln!("port25-probe: {error:#}");
+                return ExitCode::FAILURE;
+            }
             let config = ApiConfig {
                 max_concurrent,
                 rate_per_minute,
@@ -463,7 +477,7 @@ async fn serve(
         .context("starting the probe runtime")?;
     let entered = work.enter();
     let mut listeners = Vec::new();
-    let egress = match egress_options.config() {
+    let egress = match egress_options.config()? {
         None => None,
         Some(mut egress_config) => {
             egress_config.mail_dns = probe.dns_resolver;
