@@ -42,22 +42,12 @@ pub const MAX_COMMANDS: u32 = 16;
 /// and a DKIM signature, small enough to keep per-connection memory bounded.
 pub const MAX_MESSAGE: usize = 256 * 1024;
 
-/// Tells whether `domain` can be the egress domain: an ASCII host name
-/// (RFC 1123 2.1 labels of letters, digits and inner hyphens, at most 253
-/// characters), since it ends every test's mail address.
+/// Tells whether `domain` can be the egress domain: a host name as the
+/// relay generator accepts one (LDH labels, a dot, at most 253 characters),
+/// in any case and with or without the final dot, since it ends every
+/// test's mail address.
 pub fn is_mail_domain(domain: &str) -> bool {
-    let domain = domain.strip_suffix('.').unwrap_or(domain);
-    !domain.is_empty()
-        && domain.len() <= 253
-        && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+    crate::relay_config::is_host_name(&domain.trim_end_matches('.').to_ascii_lowercase())
 }
 
 /// Makes a token from 10 random bytes (80 bits).
