@@ -75,7 +75,9 @@ pub(super) fn start(
                     if status.arrivals != arrivals.get_untracked() {
                         arrivals.set(status.arrivals);
                     }
-                    if status.mail != mail.get_untracked() {
+                    // Reports are only ever added, so a new count is news
+                    // (and no deep comparison is compiled in).
+                    if status.mail.len() != mail.with_untracked(Vec::len) {
                         mail.set(status.mail);
                     }
                 }
