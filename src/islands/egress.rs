@@ -242,41 +242,40 @@ pub fn Egress() -> impl IntoView {
     };
 
     let mail_path = move || {
-        let address = test.get()?.mail_address?;
-        let reports = mail
-            .get()
-            .into_iter()
-            .map(|r| {
-                let items = mail_findings(&r)
-                    .into_iter()
-                    .map(|f| view! {
-                        <li>
-                            <strong>{f.label}</strong>" "
-                            <span class=f.badge.class()>
-                                <span class="badge-icon" aria-hidden="true">{f.badge.glyph()}</span>{f.word}
-                            </span>
-                            " " {f.text}
-                        </li>
-                    })
-                    .collect_view();
-                let hops = (!r.received.is_empty()).then(|| {
-                    let hops = r
-                        .received
-                        .iter()
-                        .map(|h| view! { <li><code>{hop_line(h)}</code></li> })
+        let address = test.with(|t| t.as_ref().and_then(|t| t.mail_address.clone()))?;
+        // Read in place: the reports are never cloned.
+        let reports = mail.with(|reports| {
+            reports
+                .iter()
+                .map(|r| {
+                    let items = mail_findings(r)
+                        .into_iter()
+                        .map(|f| view! {
+                            <li>
+                                <strong>{f.label}</strong>" "
+                                <span class=f.badge.class()>
+                                    <span class="badge-icon" aria-hidden="true">{f.badge.glyph()}</span>{f.word}
+                                </span>
+                                " " {f.text}
+                            </li>
+                        })
                         .collect_view();
-                    view! { <p>"Received chain, newest first:"</p><ol>{hops}</ol> }
-                });
-                view! {
-                    <article class="egress-mail">
-                        <h3>{format!("Mail from {} ({})", r.source, r.ehlo)}</h3>
-                        <p>{mail_summary(&r)}</p>
-                        <ul>{items}</ul>
-                        {hops}
-                    </article>
-                }
-            })
-            .collect_view();
+                    // One line per hop, in one block.
+                    let hops = (!r.received.is_empty()).then(|| {
+                        let lines = r.received.iter().map(hop_line).collect::<Vec<_>>().join("\n");
+                        view! { <p>"Received chain, newest first:"</p><pre><code>{lines}</code></pre> }
+                    });
+                    view! {
+                        <article class="egress-mail">
+                            <h3>{format!("Mail from {} ({})", r.source, r.ehlo)}</h3>
+                            <p>{mail_summary(r)}</p>
+                            <ul>{items}</ul>
+                            {hops}
+                        </article>
+                    }
+                })
+                .collect_view()
+        });
         Some(view! {
             <section aria-labelledby="egress-mail-heading">
                 <h2 id="egress-mail-heading">"Send a real mail"</h2>
