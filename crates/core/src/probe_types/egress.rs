@@ -4,7 +4,8 @@
 //! `POST /api/v1/egress` answers [`EgressCreated`]: a random token, its
 //! expiry, the ports the probe listens on and ready-made commands that carry
 //! the token. `GET /api/v1/egress/{token}` answers [`EgressStatus`]: the
-//! arrivals so far. What this module is not: the listener or the command
+//! arrivals so far and the analysis of mail sent to the test's address
+//! ([`MailReport`]). What this module is not: the listener or the command
 //! builders ([`crate::egress`]); it only names what goes over the wire.
 
 use std::net::IpAddr;
