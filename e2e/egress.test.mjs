@@ -4,10 +4,16 @@
 // both arrivals and a verdict. Who is sending: the probe looks 127.0.0.1 up
 // through the DNS fixture (its PTR resolves back; a test list lists it with
 // a reason), and the page shows those findings. Then a pasted foreign
-// greeting is read as an interceptor.
+// greeting is read as an interceptor. With an egress domain, the page shows
+// the test's mail address, curl delivers a real mail to it over STARTTLS,
+// and the page shows the report, its SPF and DMARC checked against the DNS
+// fixture's records.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startDns } from './dns.mjs';
 import { hydrated, openPage, start } from './harness.mjs';
@@ -112,4 +118,57 @@ test('without JavaScript the page explains the test with generic commands', asyn
   // printf's escapes are shown as escapes, one command a line.
   assert.match(text, /printf 'EHLO TOKEN\\r\\nQUIT\\r\\n' \| nc -w 15 HOST 587\n/);
   await context.close();
+});
+
+test('with an egress domain the page shows the mail address and the report of a mail sent to it', async () => {
+  // The DNS fixture serves the sender's SPF and DMARC (and `example`, so
+  // DMARC's tree walk gets NXDOMAIN above them, as on the internet).
+  const dir = mkdtempSync(join(tmpdir(), 'port25-e2e-mail-'));
+  writeFileSync(join(dir, 'example.zone'), '');
+  writeFileSync(join(dir, 'sender.zone'), '@ TXT "v=spf1 ip4:127.0.0.1 -all"\n_dmarc TXT "v=DMARC1; p=none"\n');
+  const fixture = join(dir, 'dns');
+  const script = new URL('../scripts/dns-fixture.sh', import.meta.url).pathname;
+  const { stdout } = await run('bash', [script, 'start', fixture,
+    `example=unsigned:${join(dir, 'example.zone')}`, `sender.example=unsigned:${join(dir, 'sender.zone')}`],
+  { env: { ...process.env, PORT25_DNS_FIXTURE_OWNER: String(process.pid) }, timeout: 60_000 });
+  const resolver = stdout.match(/^PORT25_DNS_RESOLVER=(.+)$/m)[1];
+  const port = await freePort();
+  const mailProbe = await spawnProbe([
+    '--cors-origin', new URL(env.url).origin, '--dns-resolver', resolver,
+    '--egress-name', 'egress.port25.test', '--egress-host', '127.0.0.1', '--egress-domain', 'mail.port25.test',
+    '--egress-bind', '127.0.0.1', '--egress-port', String(port), '--egress-implicit-tls-port', '0',
+  ]);
+  try {
+    const { page, context, problems } = await openPage(env.browser);
+    await page.addInitScript((url) => localStorage.setItem('port25.probe-url', url), mailProbe.url);
+    await page.goto(env.url + 'egress');
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Start a test' }).click();
+    const section = page.locator('section', { has: page.getByRole('heading', { name: 'Send a real mail' }) });
+    await section.waitFor();
+    await section.getByRole('button', { name: "Copy the test's mail address" }).waitFor();
+    const address = (await section.locator('code').first().textContent()).trim();
+    assert.match(address, /^[a-z2-7]{16}@mail\.port25\.test$/);
+    // curl sends the URL path as its EHLO name.
+    const message = join(dir, 'message.txt');
+    writeFileSync(message, 'From: <someone@sender.example>\r\nTo: <' + address + '>\r\nSubject: e2e\r\n\r\nHello.\r\n');
+    await run('curl', ['-sS', '--max-time', '30', '--ssl-reqd', '-k', `smtp://127.0.0.1:${port}/mail.sender.example`,
+      '--mail-from', 'someone@sender.example', '--mail-rcpt', address, '--upload-file', message], { timeout: 40_000 });
+    await section.getByRole('heading', { name: 'Mail from 127.0.0.1 (mail.sender.example)' }).waitFor({ timeout: 15_000 });
+    await section.getByText("sender.example's SPF record authorises 127.0.0.1 to send its mail.").waitFor();
+    await section.getByText('DMARC passes for sender.example').waitFor();
+    const text = await section.textContent();
+    assert.match(text, /TLS ✓pass Delivered over TLS \(TLSv1\.3\)/);
+    assert.match(text, /SPF ✓pass/);
+    assert.match(text, /DKIM !none The message carries no DKIM signature/);
+    assert.match(text, /MAIL FROM <someone@sender\.example>/);
+    assert.match(text, /Route ✓direct/);
+    assert.doesNotMatch(text, /Received chain, newest first/, 'curl adds no Received field, so no chain is shown');
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await mailProbe.stop();
+    await run('bash', [script, 'stop', fixture]);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

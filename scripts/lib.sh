@@ -25,6 +25,23 @@ WEB_SYSROOT_WASM="/usr/lib/rustlib/wasm32-unknown-unknown/lib"
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# install_group GROUP: apt-installs the packages of GROUP (scripts/packages.sh)
+# that are missing, with sudo when not root.
+install_group() {
+  local pkg
+  local -a missing=() names=() sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  mapfile -t names < <(port25_packages "$1")
+  for pkg in "${names[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  log "apt-get install ${missing[*]}"
+  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+    install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
 # Is the Debian rustc-web toolchain complete (linked into rustup, wasm32 std built)?
 is_web_toolchain_ready() {
   command -v rustup >/dev/null 2>&1 &&

@@ -27,7 +27,7 @@
 # checks cover it.
 
 # Every group, in the order the test command needs them.
-PORT25_PACKAGE_GROUPS=(rust-web node browser checks dns mta mta-unpacked mta-libs relay-e2e spreadsheet egress)
+PORT25_PACKAGE_GROUPS=(rust-web node browser checks dns mta mta-unpacked mta-libs relay-e2e spreadsheet egress egress-mail)
 
 port25_distro() {
   local file="${PORT25_OS_RELEASE:-/etc/os-release}" id="" like=""
@@ -114,6 +114,12 @@ port25_packages() {
     # egress test hands out, and the network-namespace test's firewall.
     egress:debian | egress:ubuntu)
       names=(redis-server curl netcat-openbsd openssl swaks telnet nftables iproute2 util-linux python3) ;;
+
+    # Installed by scripts/test-egress-mail.sh: OpenDKIM, the real DKIM
+    # signer (a Postfix milter) whose mail the egress mail path checks, and
+    # opendkim-genkey to make its key. Same names on Debian 12 and Ubuntu
+    # 24.04.
+    egress-mail:debian | egress-mail:ubuntu) names=(opendkim opendkim-tools) ;;
 
     *) ;; # another distribution: its own package manager, by hand
   esac

@@ -5,7 +5,10 @@
 # Ports: PORT25_SITE_PORT (default 8080), PORT25_PROBE_PORT (default 8025),
 # and the egress test's listeners on 127.0.0.1, PORT25_EGRESS_PORTS (default
 # 10025,10465,10587,12525: unprivileged stand-ins for 25, 465, 587 and 2525;
-# PORT25_EGRESS_TLS_PORT, default 10465, speaks implicit TLS).
+# PORT25_EGRESS_TLS_PORT, default 10465, speaks implicit TLS). The mail path
+# takes mail for TOKEN@PORT25_EGRESS_DOMAIN (default egress.localhost): on
+# loopback, deliver it straight to a listener, e.g.
+#   swaks --server 127.0.0.1 --port 10025 --to TOKEN@egress.localhost
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$PORT25_ROOT"
@@ -14,6 +17,7 @@ site_port="${PORT25_SITE_PORT:-8080}"
 probe_port="${PORT25_PROBE_PORT:-8025}"
 egress_ports="${PORT25_EGRESS_PORTS:-10025,10465,10587,12525}"
 egress_tls_port="${PORT25_EGRESS_TLS_PORT:-10465}"
+egress_domain="${PORT25_EGRESS_DOMAIN:-egress.localhost}"
 
 bash scripts/setup.sh
 bash scripts/build.sh /
@@ -37,7 +41,8 @@ if [ -z "${PORT25_PROBE_CORS_ORIGINS:-}" ]; then
 fi
 "$CARGO_TARGET_DIR/release/port25-probe" serve --listen "127.0.0.1:$probe_port" "${cors[@]}" \
   --egress-name localhost --egress-host 127.0.0.1 --egress-bind 127.0.0.1 \
-  --egress-port "$egress_ports" --egress-implicit-tls-port "$egress_tls_port" &
+  --egress-port "$egress_ports" --egress-implicit-tls-port "$egress_tls_port" \
+  --egress-domain "$egress_domain" &
 pids+=($!)
 node scripts/serve.mjs --dir dist --base / --port "$site_port" &
 pids+=($!)
@@ -53,5 +58,6 @@ done
 log "site:  http://127.0.0.1:$site_port/"
 log "probe: http://127.0.0.1:$probe_port/healthz"
 log "egress test listeners: 127.0.0.1 ports $egress_ports (try /egress)"
+log "egress mail path: TOKEN@$egress_domain, e.g. swaks --server 127.0.0.1 --port ${egress_ports%%,*} --to TOKEN@$egress_domain"
 log "press Ctrl-C to stop both"
 wait -n "${pids[@]}"

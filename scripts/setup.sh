@@ -195,6 +195,7 @@ dry_run_report() {
       mta | mta-unpacked | mta-libs) when="later, by scripts/validate-relay-configs.sh" ;;
       relay-e2e) when="later, by scripts/e2e-relay.sh" ;;
       spreadsheet) when="later, by scripts/test-csv-spreadsheet.sh" ;;
+      egress-mail) when="later, by scripts/test-egress-mail.sh" ;;
       *) when="see scripts/packages.sh" ;;
     esac
     names="$(port25_packages "$group" | tr '\n' ' ')"

@@ -6,9 +6,11 @@
 #      arrives (crates/probe/tests/egress.rs, the ignored test);
 #   2. two probe processes share one real redis-server on loopback: a
 #      connection to instance B's listener completes a test created on A,
-#      a probe job started on A is polled to its report on B, every key
-#      Redis holds expires by itself, and the rate limit is one limit
-#      across both;
+#      a probe job started on A is polled to its report on B, a mail
+#      delivered to B for a test made on A is reported on A (its SPF checked
+#      against the DNS fixture), every key Redis holds (the mail report's
+#      included) expires by itself, and the rate limit is one limit across
+#      both;
 #   2b. the sender checks (reverse DNS, blocklists, against the DNS
 #      fixture) of a source that lands on two instances sharing a real
 #      redis-server run once (crates/probe/tests/sender.rs, ignored test);
@@ -24,17 +26,7 @@ cd "$PORT25_ROOT"
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 
-missing=()
-mapfile -t EGRESS_PACKAGES < <(port25_packages egress) # scripts/packages.sh
-for pkg in "${EGRESS_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "apt-get install ${missing[*]}"
-  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-    install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_group egress # scripts/packages.sh
 
 if [ -z "${PORT25_EGRESS_SKIP_ONELINERS:-}" ]; then log "one-liners, run for real"
 nice -n 5 cargo test --quiet -p port25-probe --test egress -- --include-ignored every_unix_one_liner_arrives; fi
@@ -52,6 +44,7 @@ cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  bash scripts/dns-fixture.sh stop "$work/dns" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,6 +69,12 @@ wait_http() {
 }
 
 log "two probe instances, one redis-server"
+# The sender's SPF for the mail path, from the DNS fixture (the "dns" group).
+printf '' >"$work/example.zone"
+printf '@ TXT "v=spf1 ip4:127.0.0.1 -all"\n' >"$work/sender.zone"
+resolver="$(PORT25_DNS_FIXTURE_OWNER=$$ bash scripts/dns-fixture.sh start "$work/dns" \
+  "example=unsigned:$work/example.zone" "sender.example=unsigned:$work/sender.zone" |
+  sed -n 's/^PORT25_DNS_RESOLVER=//p')"
 redis_port="$(free_port)"
 redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
   --daemonize no --logfile "$work/redis.log" &
@@ -88,7 +87,8 @@ start_instance() { # NAME API-PORT EGRESS-PORT
   "$PROBE" serve --listen "127.0.0.1:$2" --store "redis://127.0.0.1:$redis_port/0" \
     --rate-per-minute 6 --rate-burst 5 --allow-loopback \
     --egress-name egress.test --egress-host 127.0.0.1 --egress-bind 127.0.0.1 \
-    --egress-port "$3" --egress-implicit-tls-port 0 --no-sender-checks >"$work/$1.log" 2>&1 &
+    --egress-port "$3" --egress-implicit-tls-port 0 --no-sender-checks \
+    --egress-domain egress.test --dns-resolver "$resolver" >"$work/$1.log" 2>&1 &
   pids+=($!)
 }
 api_a="$(free_port)" egress_a="$(free_port)" api_b="$(free_port)" egress_b="$(free_port)"
@@ -112,6 +112,18 @@ fi
 [ "$(curl -fsS "http://127.0.0.1:$api_b/api/v1/egress/$token" | json arrivals.0.port)" = "$egress_b" ] ||
   die "B does not read the test made on A"
 echo "ok: an arrival on instance B completed the test created on instance A"
+
+# A mail to the test's address, delivered to B, is reported on A.
+printf 'From: <someone@sender.example>\r\nSubject: redis\r\n\r\nHello.\r\n' >"$work/mail.txt"
+curl -sS --max-time 30 "smtp://127.0.0.1:$egress_b/mail.sender.example" \
+  --mail-from someone@sender.example --mail-rcpt "$(json mail_address <<<"$created")" \
+  --upload-file "$work/mail.txt" >"$work/mail.out" 2>&1 || die "delivering to B: $(cat "$work/mail.out")"
+status="$(curl -fsS "http://127.0.0.1:$api_a/api/v1/egress/$token")"
+if [ "$(json mail.0.ehlo <<<"$status")" != mail.sender.example ] ||
+  [ "$(json mail.0.spf.result <<<"$status")" != pass ]; then
+  die "the mail delivered to B is not reported on A: $status"
+fi
+echo "ok: a mail delivered to instance B was analysed and reported on instance A"
 
 # A probe job started on A, polled on B. Its target: a third probe's egress
 # listener on 127.0.0.3:2525 (an SMTP server with STARTTLS).

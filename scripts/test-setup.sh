@@ -102,7 +102,7 @@ for os in debian-12 ubuntu-24.04; do
       fail "$os: no single 'packages $group' line"
     all+=" $(names "$out" "$group")"
   done
-  for group in node checks dns mta mta-unpacked mta-libs relay-e2e spreadsheet egress; do
+  for group in node checks dns mta mta-unpacked mta-libs relay-e2e spreadsheet egress egress-mail; do
     [ -n "$(names "$out" "$group")" ] || fail "$os: group $group is empty"
   done
   mta_libs="$(names "$out" mta-libs)"

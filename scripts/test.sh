@@ -57,6 +57,7 @@ step "relay configs checked by Postfix, Exim, OpenSMTPD, msmtp" bash scripts/val
 step "probe vs real Postfix (STARTTLS, test CA)" bash scripts/test-probe-postfix.sh
 step "relay e2e (Postfix via 587 and 465 relays)" bash scripts/e2e-relay.sh
 step "egress (one-liners, two instances + Redis, netns)" bash scripts/test-egress.sh
+step "egress mail path (Postfix + OpenDKIM, DNS fixture)" bash scripts/test-egress-mail.sh
 step "release build (trunk, prerender, budgets, links)" bash scripts/build.sh "$E2E_BASE"
 if [ "${results[-1]}" = ok ]; then
   # The tester's suite runs the probe `cargo test` built against a real

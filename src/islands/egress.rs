@@ -2,14 +2,17 @@
 //! ports 25, 465, 587 and 2525? The page asks the probe for a test
 //! (`POST /api/v1/egress`), shows the commands that carry its token for the
 //! visitor's system, and polls `GET /api/v1/egress/{token}` for the
-//! connections the probe's egress listeners saw. The verdict, what a port
-//! that never arrived means, and the reading of a pasted greeting come from
+//! connections the probe's egress listeners saw and the mail that arrived
+//! at the test's address. The verdict, what a port that never arrived
+//! means, the mail findings and the reading of a pasted greeting come from
 //! `port25_core::egress`; this island only binds them to signals.
 
 use leptos::prelude::*;
 use port25_core::{
-    egress::{findings, read_paste, verdict, Badge, PasteReading},
-    probe_types::egress::{Arrival, EgressCreated, OneLiner, Shell, Tool},
+    egress::{
+        findings, hop_line, mail_findings, mail_summary, read_paste, verdict, Badge, PasteReading,
+    },
+    probe_types::egress::{Arrival, EgressCreated, MailReport, OneLiner, Shell, Tool},
     probe_types::sender::SenderReport,
     sender::{resolver_note, sender_rows, sender_summary, summary_word},
     site::{Page, Route},
@@ -46,6 +49,7 @@ pub fn Egress() -> impl IntoView {
     let test = RwSignal::new(None::<EgressCreated>);
     let arrivals = RwSignal::new(Vec::<Arrival>::new());
     let senders = RwSignal::new(Vec::<SenderReport>::new());
+    let mail = RwSignal::new(Vec::<MailReport>::new());
     let error = RwSignal::new(None::<String>);
     let ran = RwSignal::new(false);
     let shell = RwSignal::new(Shell::Unix);
@@ -58,8 +62,9 @@ pub fn Egress() -> impl IntoView {
         ran.set(false);
         arrivals.set(Vec::new());
         senders.set(Vec::new());
+        mail.set(Vec::new());
         #[cfg(target_arch = "wasm32")]
-        run::start(test, arrivals, senders, error, busy);
+        run::start(test, arrivals, senders, mail, error, busy);
     };
 
     let shell_radio = move |value: Shell, id: &'static str, label: &'static str| {
@@ -298,6 +303,54 @@ pub fn Egress() -> impl IntoView {
         })
     };
 
+    let mail_path = move || {
+        let address = test.with(|t| t.as_ref().and_then(|t| t.mail_address.clone()))?;
+        // Read in place: the reports are never cloned.
+        let reports = mail.with(|reports| {
+            reports
+                .iter()
+                .map(|r| {
+                    let items = mail_findings(r)
+                        .into_iter()
+                        .map(|f| view! {
+                            <li>
+                                <strong>{f.label}</strong>" "
+                                <span class=f.badge.class()>
+                                    <span class="badge-icon" aria-hidden="true">{f.badge.glyph()}</span>{f.word}
+                                </span>
+                                " " {f.text}
+                            </li>
+                        })
+                        .collect_view();
+                    // One line per hop, in one block.
+                    let hops = (!r.received.is_empty()).then(|| {
+                        let lines = r.received.iter().map(hop_line).collect::<Vec<_>>().join("\n");
+                        view! { <p>"Received chain, newest first:"</p><pre><code>{lines}</code></pre> }
+                    });
+                    view! {
+                        <article class="egress-mail">
+                            <h3>{format!("Mail from {} ({})", r.source, r.ehlo)}</h3>
+                            <p>{mail_summary(r)}</p>
+                            <ul>{items}</ul>
+                            {hops}
+                        </article>
+                    }
+                })
+                .collect_view()
+        });
+        Some(view! {
+            <section aria-labelledby="egress-mail-heading">
+                <h2 id="egress-mail-heading">"Send a real mail"</h2>
+                <p>"Send a mail from your server to this address, through its normal configuration; the probe reads it, checks SPF, DKIM and DMARC, and discards it."</p>
+                <div class="cmd">
+                    <pre><code>{address}</code></pre>
+                    <button type="button" class="copy" aria-label="Copy the test's mail address">"Copy"</button>
+                </div>
+                <div aria-live="polite">{reports}</div>
+            </section>
+        })
+    };
+
     let pasted = move || {
         let test = test.get()?;
         let text = paste.get();
@@ -326,7 +379,8 @@ pub fn Egress() -> impl IntoView {
         <p class="lede">
             "Find out by measurement whether your server can reach the internet on ports 25, 465, "
             "587 and 2525: start a test, run one command on your server, and watch its connections "
-            "arrive at the probe. The probe never accepts mail; it only notes the connection."
+            "arrive at the probe. The probe only notes the connection, and takes mail only for your "
+            "test's own address, to check how your mail leaves."
         </p>
         <p>
             <button type="button" class="egress-start" on:click=start disabled=move || !mounted.get() || busy.get()>
@@ -336,6 +390,7 @@ pub fn Egress() -> impl IntoView {
         <p class="form-error" role="alert">{move || error.get()}</p>
         {commands}
         <div aria-live="polite">{table}{judged}{who}</div>
+        {mail_path}
         {move || test.get().map(|_| view! {
             <section aria-labelledby="egress-paste-heading">
                 <h2 id="egress-paste-heading">"What did the command print?"</h2>

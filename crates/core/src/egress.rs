@@ -9,11 +9,17 @@
 //! a state machine with no I/O: the probe feeds it lines and writes what it
 //! answers. It greets with the probe's name and a short code
 //! ([`greeting_code`]) so that a greeting without the code shows that
-//! something else answered ([`read_paste`]). It is never a mail server:
-//! MAIL, RCPT and DATA get a 5xx, so it cannot relay, and it keeps nothing
-//! a client sends beyond the token.
+//! something else answered ([`read_paste`]). Without an egress domain it
+//! is never a mail server: MAIL, RCPT and DATA get a 5xx. With one
+//! ([`Conversation::with_mail_domain`]) it takes one kind of mail: to a live
+//! test's own address, `TOKEN@<egress domain>`, up to [`MAX_MESSAGE`] bytes
+//! ([`MessageReader`]); a RCPT to any other address or domain is refused,
+//! so it can never relay. [`mail_findings`] words what the analysis of such
+//! a mail found.
 
-use crate::probe_types::egress::{Arrival, EgressPort, OneLiner, Presented, Shell, Tool};
+use crate::probe_types::egress::{
+    Arrival, AuthResult, EgressPort, MailReport, OneLiner, Presented, ReceivedHop, Shell, Tool,
+};
 use crate::probe_types::{Family, TlsMode};
 
 /// The length of a token, in characters.
@@ -29,6 +35,20 @@ pub const MAX_LINE: usize = 512;
 
 /// The most lines one connection may send; then it is closed.
 pub const MAX_COMMANDS: u32 = 16;
+
+/// The largest message the listener reads (after dot-unstuffing), in bytes;
+/// a longer one gets a 552 and the connection is closed (RFC 5321 4.5.3.1.10
+/// lets a server set its own limit). Enough for a test mail with headers
+/// and a DKIM signature, small enough to keep per-connection memory bounded.
+pub const MAX_MESSAGE: usize = 256 * 1024;
+
+/// Tells whether `domain` can be the egress domain: a host name as the
+/// relay generator accepts one (LDH labels, a dot, at most 253 characters),
+/// in any case and with or without the final dot, since it ends every
+/// test's mail address.
+pub fn is_mail_domain(domain: &str) -> bool {
+    crate::relay_config::is_host_name(&domain.trim_end_matches('.').to_ascii_lowercase())
+}
 
 /// Makes a token from 10 random bytes (80 bits).
 pub fn token_from_bytes(bytes: [u8; 10]) -> String {
@@ -210,6 +230,13 @@ pub const IDLE: &str = "421 4.4.2 Idle too long; closing\r\n";
 /// The reply to a connection over a cap, before closing it.
 pub const BUSY: &str = "421 4.7.0 Too many connections; try again later\r\n";
 
+/// The reply to DATA when the listeners read as many messages at once as
+/// they allow, before closing.
+pub const MESSAGES_BUSY: &str = "421 4.3.2 Too many messages at once; try again later\r\n";
+
+/// The reply to a message over [`MAX_MESSAGE`], before closing.
+pub const TOO_BIG: &str = "552 5.3.4 Message too big for this test; closing\r\n";
+
 /// What the listener does after a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
@@ -220,6 +247,26 @@ pub enum Next {
     /// Starts TLS after the reply (STARTTLS, RFC 3207); bytes the client
     /// sent after the command are discarded.
     StartTls,
+    /// Looks up the recipient's token ([`Conversation::recipient_token`])
+    /// and tells [`Conversation::recipient`] whether its test is live; the
+    /// reply is empty until then.
+    CheckRecipient,
+    /// Reads the message after the 354 reply ([`MessageReader`]), then
+    /// tells [`Conversation::message_end`] how it ended.
+    Data,
+}
+
+/// How reading a message ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageEnd {
+    /// Read whole and analysed: the listener takes it.
+    Accepted,
+    /// Over [`MAX_MESSAGE`]: refused, the connection closes.
+    TooBig,
+    /// Read, but its report could not be made or kept: try later.
+    Failed,
+    /// Read, but the test expired or keeps as many reports as it may.
+    NotKept,
 }
 
 /// The listener's answer to one line.
@@ -243,6 +290,11 @@ pub struct Conversation {
     ehlo: bool,
     lines: u32,
     token: Option<String>,
+    mail_domain: Option<String>,
+    helo: Option<String>,
+    mail_from: Option<String>,
+    recipient: Option<String>,
+    recipient_ok: bool,
 }
 
 impl Conversation {
@@ -258,7 +310,178 @@ impl Conversation {
             ehlo: false,
             lines: 0,
             token: None,
+            mail_domain: None,
+            helo: None,
+            mail_from: None,
+            recipient: None,
+            recipient_ok: false,
         }
+    }
+
+    /// Takes mail for `TOKEN@domain` (the egress domain, whose MX points
+    /// at the listeners), and only for that.
+    pub fn with_mail_domain(mut self, domain: &str) -> Self {
+        self.mail_domain = Some(domain.trim_end_matches('.').to_ascii_lowercase());
+        self
+    }
+
+    /// The name the client gave in EHLO or HELO, the latest one.
+    pub fn helo(&self) -> Option<&str> {
+        self.helo.as_deref()
+    }
+
+    /// The reverse-path of the mail transaction (MAIL FROM), empty for `<>`.
+    pub fn mail_from(&self) -> Option<&str> {
+        self.mail_from.as_deref()
+    }
+
+    /// The token of the recipient being checked or accepted.
+    pub fn recipient_token(&self) -> Option<&str> {
+        self.recipient.as_deref()
+    }
+
+    /// Answers a RCPT after [`Next::CheckRecipient`]: `Some(true)` when the
+    /// token names a live test that takes more mail, `Some(false)` when it
+    /// does not, `None` when
+    /// the store could not tell (a temporary failure, RFC 5321 4.2.1).
+    pub fn recipient(&mut self, live: Option<bool>) -> Answer {
+        match live {
+            Some(true) => {
+                self.recipient_ok = true;
+                plain("250 2.1.5 Test address ok", Next::Read)
+            }
+            Some(false) => {
+                self.recipient = None;
+                plain(
+                    "550 5.1.1 No such test, expired, or it has all the mail it takes",
+                    Next::Read,
+                )
+            }
+            None => {
+                self.recipient = None;
+                plain(
+                    "451 4.3.0 Cannot look the test up now; try again later",
+                    Next::Read,
+                )
+            }
+        }
+    }
+
+    /// Answers the end of a message read after [`Next::Data`]; the
+    /// transaction is over either way.
+    pub fn message_end(&mut self, end: MessageEnd) -> Answer {
+        self.reset();
+        match end {
+            MessageEnd::Accepted => plain(
+                "250 2.0.0 Accepted for analysis; the report is on your test page",
+                Next::Read,
+            ),
+            MessageEnd::TooBig => Answer {
+                reply: TOO_BIG.to_owned(),
+                next: Next::Close,
+                presented: None,
+            },
+            MessageEnd::Failed => plain(
+                "451 4.3.0 Could not analyse the message now; try again later",
+                Next::Read,
+            ),
+            MessageEnd::NotKept => plain(
+                "554 5.7.0 This test takes no more mail; create a new one on the page",
+                Next::Read,
+            ),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.mail_from = None;
+        self.recipient = None;
+        self.recipient_ok = false;
+    }
+
+    fn mail(&mut self, argument: &str) -> Answer {
+        if self.mail_domain.is_none() {
+            return plain(
+                "550 5.7.1 This is an egress test listener; it accepts no mail",
+                Next::Read,
+            );
+        }
+        if !self.ehlo {
+            return plain("503 5.5.1 Say EHLO first", Next::Read);
+        }
+        if self.mail_from.is_some() {
+            return plain("503 5.5.1 Nested MAIL command", Next::Read);
+        }
+        let Some((path, parameters)) = path_argument(argument, "FROM:") else {
+            return plain("501 5.5.4 Syntax: MAIL FROM:<address>", Next::Read);
+        };
+        let too_big = parameters.split_whitespace().any(|p| {
+            p.to_ascii_uppercase()
+                .strip_prefix("SIZE=")
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|n| n > MAX_MESSAGE as u64)
+        });
+        if too_big {
+            return plain(
+                "552 5.3.4 Message too big for this test listener",
+                Next::Read,
+            );
+        }
+        self.mail_from = Some(path.to_owned());
+        plain("250 2.1.0 Sender ok", Next::Read)
+    }
+
+    fn rcpt(&mut self, argument: &str) -> Answer {
+        let Some(domain) = self.mail_domain.clone() else {
+            return plain(
+                "550 5.7.1 Relaying denied; this listener accepts no mail",
+                Next::Read,
+            );
+        };
+        if self.mail_from.is_none() {
+            return plain("503 5.5.1 Need MAIL before RCPT", Next::Read);
+        }
+        if self.recipient.is_some() {
+            return plain("452 4.5.3 One recipient per message", Next::Read);
+        }
+        let Some((path, _)) = path_argument(argument, "TO:") else {
+            return plain("501 5.5.4 Syntax: RCPT TO:<address>", Next::Read);
+        };
+        let Some((local, at)) = path.rsplit_once('@') else {
+            return plain(
+                "550 5.7.1 Relaying denied; only test addresses are taken here",
+                Next::Read,
+            );
+        };
+        // Never a relay (RFC 5321 3.6.2, 7.1): only this domain's test
+        // addresses; any other domain is refused before any lookup.
+        if !at.trim_end_matches('.').eq_ignore_ascii_case(&domain) {
+            return plain(
+                "550 5.7.1 Relaying denied; only test addresses are taken here",
+                Next::Read,
+            );
+        }
+        let Some(token) = parse_token(local) else {
+            return plain("550 5.1.1 No such test address", Next::Read);
+        };
+        self.recipient = Some(token);
+        Answer {
+            reply: String::new(),
+            next: Next::CheckRecipient,
+            presented: None,
+        }
+    }
+
+    fn data(&mut self) -> Answer {
+        if self.mail_domain.is_none() {
+            return plain(
+                "503 5.5.1 No mail transaction; this listener accepts no mail",
+                Next::Read,
+            );
+        }
+        if !self.recipient_ok {
+            return plain("503 5.5.1 Need RCPT before DATA", Next::Read);
+        }
+        plain("354 End data with <CR><LF>.<CR><LF>", Next::Data)
     }
 
     /// The greeting to send first.
@@ -276,6 +499,7 @@ impl Conversation {
     pub fn tls_started(&mut self) {
         self.tls = true;
         self.ehlo = false;
+        self.reset();
     }
 
     fn present(&mut self, text: &str, how: Presented) -> Option<(String, Presented)> {
@@ -320,6 +544,8 @@ impl Conversation {
             }
             "EHLO" => {
                 self.ehlo = true;
+                self.reset();
+                self.helo = Some(argument.to_owned());
                 let presented = self.present(argument, Presented::Ehlo);
                 let mut reply = format!(
                     "250-{} Port25 egress test {}{}\r\n",
@@ -334,6 +560,9 @@ impl Conversation {
                 if self.starttls_offered && !self.tls {
                     reply.push_str("250-STARTTLS\r\n");
                 }
+                if self.mail_domain.is_some() {
+                    reply.push_str(&format!("250-SIZE {MAX_MESSAGE}\r\n"));
+                }
                 reply.push_str("250 ENHANCEDSTATUSCODES\r\n");
                 Answer {
                     reply,
@@ -343,6 +572,8 @@ impl Conversation {
             }
             "HELO" => {
                 self.ehlo = true;
+                self.reset();
+                self.helo = Some(argument.to_owned());
                 let presented = self.present(argument, Presented::Helo);
                 Answer {
                     presented,
@@ -363,18 +594,14 @@ impl Conversation {
                 "214 2.0.0 Port25 egress test: present your test token with EHLO",
                 Next::Read,
             ),
-            "MAIL" => answer(
-                "550 5.7.1 This is an egress test listener; it accepts no mail",
-                Next::Read,
-            ),
-            "RCPT" => answer(
-                "550 5.7.1 Relaying denied; this listener accepts no mail",
-                Next::Read,
-            ),
-            "DATA" | "BDAT" => answer(
-                "503 5.5.1 No mail transaction; this listener accepts no mail",
-                Next::Read,
-            ),
+            "MAIL" => self.mail(argument),
+            "RCPT" => self.rcpt(argument),
+            "DATA" => self.data(),
+            "RSET" if self.mail_domain.is_some() => {
+                self.reset();
+                answer("250 2.0.0 Reset", Next::Read)
+            }
+            "BDAT" => answer("502 5.5.1 BDAT is not offered; use DATA", Next::Read),
             "" => answer("500 5.5.2 Empty line", Next::Read),
             _ => answer(
                 "502 5.5.1 Not implemented: only EHLO, HELO, STARTTLS and QUIT",
@@ -382,6 +609,306 @@ impl Conversation {
             ),
         }
     }
+}
+
+fn plain(reply: &str, next: Next) -> Answer {
+    Answer {
+        reply: format!("{reply}\r\n"),
+        next,
+        presented: None,
+    }
+}
+
+/// Reads `FROM:<path> params` (or `TO:`): the path without its brackets
+/// and source route, and the parameters after it.
+fn path_argument<'a>(argument: &'a str, keyword: &str) -> Option<(&'a str, &'a str)> {
+    let head = argument.get(..keyword.len())?;
+    if !head.eq_ignore_ascii_case(keyword) {
+        return None;
+    }
+    let rest = argument[keyword.len()..].trim_start();
+    let rest = rest.strip_prefix('<')?;
+    let (path, parameters) = rest.split_once('>')?;
+    // A source route (`@a,@b:user@c`, RFC 5321 4.1.2) is ignored, as 4.1.1.3 asks.
+    let path = path.rsplit_once(':').map_or(path, |(_, p)| p);
+    Some((path.trim(), parameters.trim()))
+}
+
+/// How feeding bytes to a [`MessageReader`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// The message goes on: feed more.
+    More,
+    /// The message ended (`<CRLF>.<CRLF>`) after this many bytes of the
+    /// chunk; the rest belongs to the next command.
+    End(usize),
+    /// The message is over [`MAX_MESSAGE`]; stop reading.
+    TooBig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DotState {
+    LineStart,
+    Middle,
+    Dot,
+    DotCr,
+}
+
+/// Reads a message after DATA, without I/O: undoes the dot-stuffing
+/// (RFC 5321 4.5.2), finds the end of data, and keeps at most `cap` bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageReader {
+    message: Vec<u8>,
+    state: DotState,
+    cap: usize,
+}
+
+impl MessageReader {
+    /// A reader that keeps at most `cap` bytes.
+    pub fn new(cap: usize) -> Self {
+        MessageReader {
+            message: Vec::new(),
+            state: DotState::LineStart,
+            cap,
+        }
+    }
+
+    fn keep(&mut self, byte: u8) {
+        self.message.push(byte);
+        self.state = if byte == b'\n' {
+            DotState::LineStart
+        } else {
+            DotState::Middle
+        };
+    }
+
+    /// Feeds the next bytes the client sent.
+    pub fn feed(&mut self, bytes: &[u8]) -> Feed {
+        for (i, &byte) in bytes.iter().enumerate() {
+            match (self.state, byte) {
+                (DotState::LineStart, b'.') => self.state = DotState::Dot,
+                (DotState::Dot, b'\r') => self.state = DotState::DotCr,
+                // A bare LF after the dot ends it too, for lax clients.
+                (DotState::Dot | DotState::DotCr, b'\n') => return Feed::End(i + 1),
+                (DotState::DotCr, _) => {
+                    self.keep(b'\r');
+                    self.keep(byte);
+                }
+                _ => self.keep(byte),
+            }
+            if self.message.len() > self.cap {
+                return Feed::TooBig;
+            }
+        }
+        Feed::More
+    }
+
+    /// The message read, dot-unstuffed, without the final `.` line.
+    pub fn into_message(self) -> Vec<u8> {
+        self.message
+    }
+}
+
+/// One line of the mail report's verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailFinding {
+    /// What was checked: `TLS`, `SPF`, `DKIM`, `DMARC`, `Route`.
+    pub label: &'static str,
+    /// Its badge.
+    pub badge: Badge,
+    /// The word beside the glyph (`pass`, `fail`, ...).
+    pub word: &'static str,
+    /// What it means, one or two sentences.
+    pub text: String,
+}
+
+/// The word a result is shown with.
+pub const fn auth_word(result: AuthResult) -> &'static str {
+    match result {
+        AuthResult::Pass => "pass",
+        AuthResult::Fail => "fail",
+        AuthResult::Softfail => "softfail",
+        AuthResult::Neutral => "neutral",
+        AuthResult::None => "none",
+        AuthResult::Temperror => "temperror",
+        AuthResult::Permerror => "permerror",
+    }
+}
+
+fn auth_badge(result: AuthResult) -> Badge {
+    match result {
+        AuthResult::Pass => Badge::Pass,
+        AuthResult::Fail | AuthResult::Permerror => Badge::Fail,
+        AuthResult::Softfail | AuthResult::Neutral | AuthResult::None => Badge::Warn,
+        AuthResult::Temperror => Badge::Unknown,
+    }
+}
+
+/// What an SPF result (RFC 7208 2.6) means for the user's mail.
+pub fn spf_meaning(result: AuthResult, domain: &str, source: &str) -> String {
+    match result {
+        AuthResult::Pass => format!("{domain}'s SPF record authorises {source} to send its mail."),
+        AuthResult::Fail => format!("{domain}'s SPF record says {source} may not send its mail: receivers may reject it. Add this address (or your relay's include) to the record."),
+        AuthResult::Softfail => format!("{domain}'s SPF record does not list {source} (~all): receivers treat such mail as suspicious. Add the address to the record."),
+        AuthResult::Neutral => format!("{domain}'s SPF record makes no statement about {source} (?all), which helps nothing."),
+        AuthResult::None => format!("{domain} has no SPF record: receivers cannot tell whether {source} may send its mail. Publish one."),
+        AuthResult::Temperror => format!("SPF for {domain} could not be checked: a DNS lookup failed. Try again."),
+        AuthResult::Permerror => format!("{domain}'s SPF record is broken (syntax, or more than 10 lookups): receivers treat it as a failure."),
+    }
+}
+
+/// What a DKIM result (RFC 6376 6.1, RFC 8601 2.7.1) means.
+pub fn dkim_meaning(result: AuthResult, domain: &str, selector: &str) -> String {
+    match result {
+        AuthResult::Pass => format!("The signature of {domain} (selector {selector}) is valid: the message was not changed on the way."),
+        AuthResult::Fail => format!("The signature of {domain} (selector {selector}) does not verify: the message changed after signing, or the key in DNS is not the signing key."),
+        AuthResult::Temperror => format!("The key {selector}._domainkey.{domain} could not be looked up. Try again."),
+        AuthResult::Permerror => format!("The signature of {domain} (selector {selector}) cannot be checked: its key is missing from DNS or the signature is malformed."),
+        AuthResult::Softfail | AuthResult::Neutral | AuthResult::None => format!("The signature of {domain} (selector {selector}) could not be judged."),
+    }
+}
+
+/// What a DMARC result (RFC 7489 6.6) means, with the domain's policy.
+pub fn dmarc_meaning(result: AuthResult, domain: &str, policy: Option<&str>) -> String {
+    let policy = policy.unwrap_or("none");
+    match result {
+        AuthResult::Pass => format!("DMARC passes for {domain}: SPF or DKIM passed for a domain aligned with the From address."),
+        AuthResult::Fail => format!("DMARC fails for {domain}: neither SPF nor DKIM passed for a domain aligned with From, and its policy ({policy}) tells receivers what to do with such mail."),
+        AuthResult::None => format!("{domain} publishes no DMARC record: receivers apply their own rules. Publish one, starting with p=none."),
+        AuthResult::Temperror => format!("DMARC for {domain} could not be checked: a DNS lookup failed. Try again."),
+        _ => format!("{domain}'s DMARC record is broken: receivers ignore it."),
+    }
+}
+
+/// The hosts in the Received chain that are not the delivering host: the
+/// relays (or the user's own servers) the mail went through before it.
+pub fn earlier_hops(report: &MailReport) -> Vec<String> {
+    let mut hosts: Vec<String> = Vec::new();
+    for hop in &report.received {
+        if let Some(by) = &hop.by {
+            let by = by.to_ascii_lowercase();
+            if !by.eq_ignore_ascii_case(&report.ehlo) && !hosts.contains(&by) {
+                hosts.push(by);
+            }
+        }
+    }
+    hosts
+}
+
+/// One Received hop as a line: `from X by Y with Z TLS V at DATE`, the
+/// parts the header had.
+pub fn hop_line(hop: &ReceivedHop) -> String {
+    [
+        ("from", &hop.from),
+        ("by", &hop.by),
+        ("with", &hop.with),
+        ("TLS", &hop.tls),
+        ("at", &hop.date),
+    ]
+    .iter()
+    .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// A mail's envelope in one sentence: MAIL FROM, From, size, TLS, port.
+pub fn mail_summary(report: &MailReport) -> String {
+    format!(
+        "MAIL FROM <{}>, From {}, {} bytes, TLS {}, port {}.",
+        report.mail_from,
+        report.from.as_deref().unwrap_or("(none)"),
+        report.size,
+        report.tls.as_deref().unwrap_or("none"),
+        report.port
+    )
+}
+
+/// The verdict on one mail: TLS, SPF, each DKIM signature, DMARC and the
+/// route, in that order.
+pub fn mail_findings(report: &MailReport) -> Vec<MailFinding> {
+    let source = report.source.to_string();
+    let mut out = vec![match &report.tls {
+        Some(version) => MailFinding {
+            label: "TLS",
+            badge: Badge::Pass,
+            word: "pass",
+            text: format!("Delivered over TLS ({version}), so the mail was encrypted on the way to us."),
+        },
+        None => MailFinding {
+            label: "TLS",
+            badge: Badge::Warn,
+            word: "none",
+            text: "Delivered without TLS although STARTTLS was offered: turn on opportunistic TLS in your mail server (Postfix: smtp_tls_security_level = may).".to_owned(),
+        },
+    }];
+    out.push(MailFinding {
+        label: "SPF",
+        badge: auth_badge(report.spf.result),
+        word: auth_word(report.spf.result),
+        text: spf_meaning(report.spf.result, &report.spf.domain, &source),
+    });
+    if report.dkim.is_empty() {
+        out.push(MailFinding {
+            label: "DKIM",
+            badge: Badge::Warn,
+            word: "none",
+            text: "The message carries no DKIM signature: sign outgoing mail (OpenDKIM, rspamd) so receivers can trust it.".to_owned(),
+        });
+    }
+    for dkim in &report.dkim {
+        let mut text = dkim_meaning(dkim.result, &dkim.domain, &dkim.selector);
+        if let Some(reason) = dkim
+            .reason
+            .as_deref()
+            .filter(|_| dkim.result != AuthResult::Pass)
+        {
+            text.push_str(&format!(" ({reason})"));
+        }
+        out.push(MailFinding {
+            label: "DKIM",
+            badge: auth_badge(dkim.result),
+            word: auth_word(dkim.result),
+            text,
+        });
+    }
+    match &report.dmarc {
+        Some(dmarc) => out.push(MailFinding {
+            label: "DMARC",
+            badge: auth_badge(dmarc.result),
+            word: auth_word(dmarc.result),
+            text: dmarc_meaning(dmarc.result, &dmarc.domain, dmarc.policy.as_deref()),
+        }),
+        None => out.push(MailFinding {
+            label: "DMARC",
+            badge: Badge::Warn,
+            word: "none",
+            text: "The message has no From domain to check DMARC for.".to_owned(),
+        }),
+    }
+    let earlier = earlier_hops(report);
+    out.push(if earlier.is_empty() {
+        MailFinding {
+            label: "Route",
+            badge: Badge::Pass,
+            word: "direct",
+            text: format!(
+                "{} delivered it itself: no relay in the Received chain.",
+                report.ehlo
+            ),
+        }
+    } else {
+        MailFinding {
+            label: "Route",
+            badge: Badge::Pass,
+            word: "relay",
+            text: format!(
+                "It passed through {} before {} delivered it: your mail goes out through a relay.",
+                earlier.join(", "),
+                report.ehlo
+            ),
+        }
+    });
+    out
 }
 
 /// What a pasted command output shows about who answered.
@@ -619,6 +1146,30 @@ mod tests {
     const TOKEN: &str = "abcdefghijk23456";
 
     #[test]
+    fn the_mail_domain_is_a_host_name() {
+        for good in [
+            "egress.example.net",
+            "egress.localhost",
+            "mail.egress.example.",
+            "x-1.example",
+        ] {
+            assert!(is_mail_domain(good), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            "-a.example",
+            "a-.example",
+            "a b.example",
+            "a@b",
+            "exämple.net",
+        ] {
+            assert!(!is_mail_domain(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn tokens_are_16_base32_characters_and_parse_back() {
         let token = token_from_bytes([0xff; 10]);
         assert_eq!(token, "7777777777777777");
@@ -779,6 +1330,241 @@ mod tests {
             read_paste("nc: connect to x port 25 (tcp) timed out", code),
             PasteReading::NoGreeting
         );
+    }
+
+    fn mail_conversation() -> Conversation {
+        conversation().with_mail_domain("Egress.Example.NET.")
+    }
+
+    #[test]
+    fn with_a_mail_domain_it_takes_mail_for_a_live_test_address_only() {
+        let mut c = mail_conversation();
+        assert!(c
+            .line(b"MAIL FROM:<a@example.org>")
+            .reply
+            .starts_with("503"));
+        let ehlo = c.line(b"EHLO mail.example.org").reply;
+        assert!(
+            ehlo.contains(&format!("250-SIZE {MAX_MESSAGE}\r\n")),
+            "{ehlo}"
+        );
+        assert_eq!(c.helo(), Some("mail.example.org"));
+        assert!(c
+            .line(b"RCPT TO:<x@egress.example.net>")
+            .reply
+            .starts_with("503"));
+        assert!(c.line(b"MAIL FROM a@example.org").reply.starts_with("501"));
+        assert!(c.line(b"MAIL FROM:<> SIZE=1000").reply.starts_with("250"));
+        assert_eq!(c.mail_from(), Some(""));
+        assert!(c
+            .line(b"MAIL FROM:<b@example.org>")
+            .reply
+            .starts_with("503"));
+        assert!(c.line(b"DATA").reply.starts_with("503"), "no recipient yet");
+        let a = c.line(
+            format!(
+                "RCPT TO:<{}@EGRESS.example.net>",
+                TOKEN.to_ascii_uppercase()
+            )
+            .as_bytes(),
+        );
+        assert_eq!(a.next, Next::CheckRecipient);
+        assert_eq!(c.recipient_token(), Some(TOKEN));
+        assert!(c.recipient(Some(true)).reply.starts_with("250 2.1.5"));
+        assert!(c
+            .line(b"RCPT TO:<other@egress.example.net>")
+            .reply
+            .starts_with("452"));
+        let data = c.line(b"DATA");
+        assert!(data.reply.starts_with("354"));
+        assert_eq!(data.next, Next::Data);
+        let done = c.message_end(MessageEnd::Accepted);
+        assert!(done.reply.starts_with("250 2.0.0"));
+        assert_eq!(c.mail_from(), None, "the transaction is over");
+        assert!(c.line(b"DATA").reply.starts_with("503"));
+        assert!(c.message_end(MessageEnd::NotKept).reply.starts_with("554"));
+        assert!(c.message_end(MessageEnd::Failed).reply.starts_with("451"));
+        let big = c.message_end(MessageEnd::TooBig);
+        assert!(big.reply.starts_with("552"));
+        assert_eq!(big.next, Next::Close);
+    }
+
+    #[test]
+    fn it_never_relays_and_refuses_dead_or_malformed_test_addresses() {
+        let mut c = mail_conversation();
+        c.line(b"EHLO mail.example.org");
+        c.line(b"MAIL FROM:<a@example.org>");
+        for rcpt in [
+            format!("RCPT TO:<{TOKEN}@gmail.com>"),
+            format!("RCPT TO:<{TOKEN}@egress.example.net.evil.example>"),
+            format!("RCPT TO:<@egress.example.net:{TOKEN}@other.example>"),
+            "RCPT TO:<victim@other.example>".to_owned(),
+            "RCPT TO:<postmaster>".to_owned(),
+            format!("RCPT TO:<{TOKEN}%other.example@egress.example.net>"),
+        ] {
+            let a = c.line(rcpt.as_bytes());
+            assert!(a.reply.starts_with("550 5."), "{rcpt}: {}", a.reply);
+            assert_eq!(a.next, Next::Read, "{rcpt}: no lookup");
+        }
+        assert!(c
+            .line(b"RCPT TO:<root@egress.example.net>")
+            .reply
+            .starts_with("550 5.1.1"));
+        assert_eq!(
+            c.line(format!("RCPT TO:<{TOKEN}@egress.example.net>").as_bytes())
+                .next,
+            Next::CheckRecipient
+        );
+        c.line(format!("RCPT TO:<{TOKEN}@egress.example.net>").as_bytes());
+        assert!(c.recipient(None).reply.starts_with("451 4.3.0"));
+        assert_eq!(c.recipient_token(), None);
+        c.line(format!("RCPT TO:<{TOKEN}@egress.example.net>").as_bytes());
+        let dead = c.recipient(Some(false));
+        assert!(dead.reply.starts_with("550 5.1.1"), "{}", dead.reply);
+        assert!(c.line(b"DATA").reply.starts_with("503"));
+        let mut c = mail_conversation();
+        c.line(b"EHLO x");
+        assert!(c
+            .line(format!("MAIL FROM:<a@b> SIZE={}", MAX_MESSAGE + 1).as_bytes())
+            .reply
+            .starts_with("552"));
+        // Without a mail domain nothing changes: no mail at all.
+        let mut c = conversation();
+        c.line(b"EHLO x");
+        assert!(!c.line(b"EHLO x").reply.contains("SIZE"));
+        assert!(c.line(b"MAIL FROM:<a@b>").reply.starts_with("550"));
+        assert!(c
+            .line(format!("RCPT TO:<{TOKEN}@egress.example.net>").as_bytes())
+            .reply
+            .starts_with("550"));
+    }
+
+    #[test]
+    fn starttls_ends_the_mail_transaction() {
+        let mut c = mail_conversation();
+        c.line(b"EHLO x");
+        c.line(b"MAIL FROM:<a@b>");
+        c.tls_started();
+        assert_eq!(c.mail_from(), None);
+        assert!(
+            c.line(b"MAIL FROM:<a@b>").reply.starts_with("503"),
+            "EHLO again first"
+        );
+    }
+
+    #[test]
+    fn the_message_reader_unstuffs_dots_finds_the_end_and_caps() {
+        let mut r = MessageReader::new(1024);
+        assert_eq!(r.feed(b"Subject: x\r\n\r\n..hidden\r\n.a"), Feed::More);
+        assert_eq!(r.feed(b"\r\n.\r"), Feed::More);
+        assert_eq!(r.feed(b"\nQUIT\r\n"), Feed::End(1));
+        assert_eq!(r.into_message(), b"Subject: x\r\n\r\n.hidden\r\na\r\n");
+        let mut r = MessageReader::new(1024);
+        assert_eq!(r.feed(b".\r\n"), Feed::End(3), "an empty message");
+        let mut r = MessageReader::new(1024);
+        assert_eq!(r.feed(b"a\r\n.\rb\r\n.\n"), Feed::End(10));
+        assert_eq!(r.into_message(), b"a\r\n\rb\r\n");
+        let mut r = MessageReader::new(8);
+        assert_eq!(r.feed(b"12345678"), Feed::More);
+        assert_eq!(r.feed(b"9"), Feed::TooBig);
+    }
+
+    fn report() -> MailReport {
+        use crate::probe_types::egress::{DkimCheck, DmarcCheck, ReceivedHop, SpfCheck};
+        MailReport {
+            at_ms: 1,
+            port: 25,
+            source: "192.0.2.7".parse().unwrap(),
+            family: Family::Ipv4,
+            ehlo: "mail.example.org".into(),
+            tls: Some("TLSv1.3".into()),
+            tls_mode: Some(crate::probe_types::TlsMode::Starttls),
+            mail_from: "root@example.org".into(),
+            size: 900,
+            from: Some("root@example.org".into()),
+            to: None,
+            subject: None,
+            date: None,
+            message_id: None,
+            received: vec![ReceivedHop {
+                from: None,
+                from_ip: None,
+                by: Some("MAIL.example.org".into()),
+                with: Some("ESMTP".into()),
+                tls: None,
+                date: None,
+            }],
+            authentication_results: vec![],
+            spf: SpfCheck {
+                domain: "example.org".into(),
+                result: AuthResult::Pass,
+            },
+            dkim: vec![DkimCheck {
+                domain: "example.org".into(),
+                selector: "s1".into(),
+                result: AuthResult::Pass,
+                reason: None,
+            }],
+            dmarc: Some(DmarcCheck {
+                domain: "example.org".into(),
+                result: AuthResult::Pass,
+                policy: Some("reject".into()),
+                spf_aligned: true,
+                dkim_aligned: true,
+            }),
+        }
+    }
+
+    #[test]
+    fn the_mail_findings_word_each_check_with_glyph_and_word() {
+        let good = mail_findings(&report());
+        let labels: Vec<_> = good.iter().map(|f| f.label).collect();
+        assert_eq!(labels, ["TLS", "SPF", "DKIM", "DMARC", "Route"]);
+        assert!(good.iter().all(|f| f.badge == Badge::Pass), "{good:?}");
+        assert!(good[1].text.contains("authorises 192.0.2.7"));
+        assert!(good[2].text.contains("selector s1"));
+        assert_eq!(good[4].word, "direct");
+        assert_eq!(
+            hop_line(&report().received[0]),
+            "by MAIL.example.org with ESMTP"
+        );
+        assert_eq!(
+            mail_summary(&report()),
+            "MAIL FROM <root@example.org>, From root@example.org, 900 bytes, TLS TLSv1.3, port 25."
+        );
+        let mut bad = report();
+        bad.tls = None;
+        bad.spf.result = AuthResult::Softfail;
+        bad.dkim[0].result = AuthResult::Fail;
+        bad.dkim[0].reason = Some("body hash mismatch".into());
+        bad.dmarc.as_mut().unwrap().result = AuthResult::Fail;
+        bad.received.insert(
+            0,
+            crate::probe_types::egress::ReceivedHop {
+                from: Some("server.example.org".into()),
+                from_ip: None,
+                by: Some("relay.provider.example".into()),
+                with: None,
+                tls: None,
+                date: None,
+            },
+        );
+        let bad = mail_findings(&bad);
+        assert_eq!(bad[0].badge, Badge::Warn);
+        assert_eq!((bad[1].badge, bad[1].word), (Badge::Warn, "softfail"));
+        assert_eq!(bad[2].badge, Badge::Fail);
+        assert!(bad[2].text.ends_with("(body hash mismatch)"));
+        assert!(bad[3].text.contains("reject"));
+        assert_eq!(bad[4].word, "relay");
+        assert!(bad[4].text.contains("relay.provider.example"));
+        let mut unsigned = report();
+        unsigned.dkim.clear();
+        unsigned.dmarc = None;
+        let unsigned = mail_findings(&unsigned);
+        assert_eq!((unsigned[2].label, unsigned[2].word), ("DKIM", "none"));
+        assert_eq!(unsigned[3].badge, Badge::Warn);
+        assert_eq!(auth_badge(AuthResult::Temperror), Badge::Unknown);
+        assert!(spf_meaning(AuthResult::Permerror, "e.org", "x").contains("broken"));
     }
 
     fn arrival(port: u16, family: Family) -> Arrival {

@@ -803,12 +803,16 @@ async fn create_egress(State(state): State<ApiState>, _: Admitted) -> Result<Res
     let poll_url = format!("/api/v1/egress/{token}");
     let body = EgressCreated {
         commands: port25_core::egress::commands(&config.host, &config.ports, &token),
-        token,
         expires_in_s: config.ttl.as_secs(),
         poll_url: poll_url.clone(),
         host: config.host.clone(),
         ports: config.ports.clone(),
         greeting_code: config.code.clone(),
+        mail_address: config
+            .mail_domain
+            .as_ref()
+            .map(|domain| format!("{token}@{domain}")),
+        token,
     };
     Ok((
         StatusCode::CREATED,
@@ -826,7 +830,8 @@ fn no_egress() -> Failure {
     )
 }
 
-/// Reads an egress test: the connections that presented its token so far.
+/// Reads an egress test: the connections that presented its token so far,
+/// and the analysis of mail delivered to its address.
 /// Tests and their arrivals are forgotten when they expire.
 #[utoipa::path(
     get,
@@ -853,7 +858,9 @@ async fn egress_status(
     let token = port25_core::egress::parse_token(&token).ok_or_else(missing)?;
     let (record, arrivals) = state.store.egress_get(&token).await?.ok_or_else(missing)?;
     let senders = state.store.sender_reports(&token).await?;
+    let mail = state.store.egress_mail_reports(&token).await?;
     Ok(Json(EgressStatus {
+        mail,
         token,
         created_ms: record.created_ms,
         expires_in_s: record.expires_ms.saturating_sub(now_ms()) / 1000,

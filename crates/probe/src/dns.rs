@@ -293,32 +293,41 @@ impl HickoryResolver {
     /// the one it should use, and for tests against a DNS server on
     /// loopback.
     pub fn with_servers(servers: &[std::net::SocketAddr]) -> Result<Self, DnsError> {
-        use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
-        let name_servers = servers
-            .iter()
-            .map(|server| {
-                let connection = |mut c: ConnectionConfig| {
-                    c.port = server.port();
-                    c
-                };
-                NameServerConfig::new(
-                    server.ip(),
-                    true,
-                    vec![
-                        connection(ConnectionConfig::udp()),
-                        connection(ConnectionConfig::tcp()),
-                    ],
-                )
-            })
-            .collect();
         let inner = hickory_resolver::Resolver::builder_with_config(
-            ResolverConfig::from_name_servers(name_servers),
+            resolver_config(servers),
             hickory_resolver::net::runtime::TokioRuntimeProvider::default(),
         )
         .build()
         .map_err(|e| DnsError::Failed(DnsFailure::Other, e.to_string()))?;
         Ok(HickoryResolver { inner })
     }
+}
+
+/// A resolver configuration that asks these recursive resolvers (UDP,
+/// then TCP): the probe's `--dns-resolver`, shared by the MX lookups and
+/// the mail analysis ([`crate::mail`]).
+pub fn resolver_config(
+    servers: &[std::net::SocketAddr],
+) -> hickory_resolver::config::ResolverConfig {
+    use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
+    let name_servers = servers
+        .iter()
+        .map(|server| {
+            let connection = |mut c: ConnectionConfig| {
+                c.port = server.port();
+                c
+            };
+            NameServerConfig::new(
+                server.ip(),
+                true,
+                vec![
+                    connection(ConnectionConfig::udp()),
+                    connection(ConnectionConfig::tcp()),
+                ],
+            )
+        })
+        .collect();
+    ResolverConfig::from_name_servers(name_servers)
 }
 
 /// What an error response code (RFC 1035 4.1.1) says about a lookup:

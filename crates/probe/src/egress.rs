@@ -16,8 +16,15 @@
 //! per source address (IPv6 per /64) and a global cap; a connection over a
 //! cap gets one short 421 line and is closed. Replies are a few short lines,
 //! never larger than what the client sent, so nothing amplifies traffic.
-//! What it is not: a mail server. It accepts no MAIL, RCPT or DATA, so it
-//! can never relay.
+//! With an egress domain (`--egress-domain`) it takes one kind of mail:
+//! to a live test's address, `TOKEN@<egress domain>`; a RCPT to any other
+//! domain is refused by the conversation before any lookup, so it can never
+//! relay. The message is read up to
+//! [`MAX_MESSAGE`](port25_core::egress::MAX_MESSAGE) (over it: 552 and
+//! close), at most [`MAX_MESSAGES`] connections at once hold one, it is
+//! analysed ([`crate::mail`]) within [`ANALYSIS_TIME`] before the reply,
+//! and only the report is kept. Without an egress domain it accepts no
+//! MAIL, RCPT or DATA at all.
 
 use std::collections::HashMap;
 use std::io;
@@ -26,7 +33,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use port25_core::egress::{Conversation, Next, BUSY, IDLE, LINE_TOO_LONG, MAX_LINE};
+use port25_core::egress::{
+    Answer, Conversation, Feed, MessageEnd, MessageReader, Next, BUSY, IDLE, LINE_TOO_LONG,
+    MAX_LINE, MAX_MESSAGE, MESSAGES_BUSY,
+};
 use port25_core::probe_types::egress::{Arrival, EgressPort, Presented};
 use port25_core::probe_types::{Family, TlsMode};
 use rustls::pki_types::pem::PemObject;
@@ -39,8 +49,9 @@ use tokio::time::{timeout, Instant};
 use tokio_rustls::TlsAcceptor;
 
 use crate::limits::{limit_key, unmap};
+use crate::mail::{analyse, Delivery};
 use crate::sender::SenderChecks;
-use crate::store::{now_ms, Store};
+use crate::store::{now_ms, Store, MAX_MAIL};
 
 /// The egress listeners' settings.
 #[derive(Debug, Clone)]
@@ -66,7 +77,21 @@ pub struct EgressConfig {
     /// The sender checks ("who is sending") run for each source address
     /// that presents a live token; none when `None`.
     pub senders: Option<Arc<SenderChecks>>,
+    /// The egress domain: mail to `TOKEN@domain` is taken and analysed.
+    /// `None`: no mail at all.
+    pub mail_domain: Option<String>,
+    /// The resolver the mail analysis asks (`--dns-resolver`); `None`:
+    /// the system's.
+    pub mail_dns: Option<SocketAddr>,
 }
+
+/// Connections that may hold a message (read or under analysis) at once:
+/// with [`MAX_MESSAGE`] this bounds message memory to 8 MiB.
+pub const MAX_MESSAGES: usize = 32;
+
+/// How long the analysis of one message may take (its DNS lookups), before
+/// the listener answers 451 and the sender tries again later.
+pub const ANALYSIS_TIME: Duration = Duration::from_secs(20);
 
 impl EgressConfig {
     /// Settings for `name` with the default ports and limits.
@@ -82,6 +107,8 @@ impl EgressConfig {
             max_connections: 2048,
             max_per_source: 16,
             senders: None,
+            mail_domain: None,
+            mail_dns: None,
         }
     }
 }
@@ -131,6 +158,8 @@ pub struct Egress {
     tls: TlsAcceptor,
     permits: Arc<Semaphore>,
     per_source: Mutex<HashMap<IpAddr, usize>>,
+    messages: Arc<Semaphore>,
+    authenticator: Option<mail_auth::MessageAuthenticator>,
 }
 
 impl std::fmt::Debug for Egress {
@@ -172,6 +201,7 @@ struct Seen {
     source: IpAddr,
     id: u64,
     tls: Option<String>,
+    tls_mode: Option<TlsMode>,
     arrival: Option<(String, Arrival)>,
 }
 
@@ -191,8 +221,17 @@ fn tls_version<T>(connection: &rustls::ConnectionCommon<T>) -> Option<String> {
 
 impl Egress {
     /// Listener state over `store`, with `tls` for STARTTLS and port 465.
+    /// With a mail domain, its analysis resolver is made here; if that
+    /// fails (no system resolver configuration) the listeners take no mail.
     pub fn new(config: EgressConfig, store: Store, tls: Arc<ServerConfig>) -> Arc<Self> {
+        let authenticator = config.mail_domain.as_ref().and_then(|_| {
+            crate::mail::authenticator(config.mail_dns)
+                .map_err(|error| tracing::error!(%error, "no resolver for mail analysis; taking no mail"))
+                .ok()
+        });
         Arc::new(Egress {
+            messages: Arc::new(Semaphore::new(MAX_MESSAGES)),
+            authenticator,
             permits: Arc::new(Semaphore::new(config.max_connections.max(1))),
             config,
             store,
@@ -268,6 +307,7 @@ impl Egress {
             // shared store never collide.
             id: uuid::Uuid::new_v4().as_u64_pair().0,
             tls: None,
+            tls_mode: None,
             arrival: None,
         };
         let deadline = Instant::now() + self.config.deadline;
@@ -283,17 +323,18 @@ impl Egress {
         let config = &self.config;
         match port.tls {
             TlsMode::Implicit => {
-                let mut conversation = Conversation::new(&config.name, &config.code, true, false);
+                let mut conversation = self.conversation(true);
                 let mut tls = timeout(config.idle, self.tls.accept(stream))
                     .await
                     .map_err(|_| io::ErrorKind::TimedOut)??;
                 seen.tls = tls_version(tls.get_ref().1);
+                seen.tls_mode = Some(TlsMode::Implicit);
                 self.session(&mut tls, &mut conversation, seen, true)
                     .await?;
                 let _ = tls.shutdown().await;
             }
             TlsMode::Starttls => {
-                let mut conversation = Conversation::new(&config.name, &config.code, false, true);
+                let mut conversation = self.conversation(false);
                 let mut stream = stream;
                 if let End::StartTls = self
                     .session(&mut stream, &mut conversation, seen, true)
@@ -303,6 +344,7 @@ impl Egress {
                         .await
                         .map_err(|_| io::ErrorKind::TimedOut)??;
                     seen.tls = tls_version(tls.get_ref().1);
+                    seen.tls_mode = Some(TlsMode::Starttls);
                     conversation.tls_started();
                     if let Some((token, mut arrival)) = seen.arrival.take() {
                         arrival.tls = seen.tls.clone();
@@ -321,22 +363,137 @@ impl Egress {
         Ok(())
     }
 
+    fn conversation(&self, implicit: bool) -> Conversation {
+        let config = &self.config;
+        let conversation = Conversation::new(&config.name, &config.code, implicit, !implicit);
+        match (&config.mail_domain, &self.authenticator) {
+            (Some(domain), Some(_)) => conversation.with_mail_domain(domain),
+            _ => conversation,
+        }
+    }
+
+    /// Whether `token` names a live test that takes more mail; `None` when
+    /// the store fails. A test holding [`MAX_MAIL`] reports takes no more,
+    /// so one token cannot make the probe analyse (and query DNS for) an
+    /// endless stream of messages.
+    async fn live(&self, token: Option<&str>) -> Option<bool> {
+        let token = token?;
+        let looked_up = async {
+            if self.store.egress_get(token).await?.is_none() {
+                return Ok(false);
+            }
+            Ok::<_, crate::store::StoreError>(
+                self.store.egress_mail_reports(token).await?.len() < MAX_MAIL,
+            )
+        };
+        match looked_up.await {
+            Ok(live) => Some(live),
+            Err(error) => {
+                tracing::warn!(%error, "looking up an egress test failed");
+                None
+            }
+        }
+    }
+
+    /// Reads a message after the 354 (the bytes in `buffer[..*filled]`
+    /// first), analyses it and keeps its report; answers how it ended.
+    /// Leaves what followed the message in the buffer.
+    async fn message<S: AsyncRead + AsyncWrite + Unpin>(
+        &self,
+        stream: &mut S,
+        buffer: &mut [u8; MAX_LINE],
+        filled: &mut usize,
+        conversation: &mut Conversation,
+        seen: &Seen,
+    ) -> io::Result<Answer> {
+        let mut reader = MessageReader::new(MAX_MESSAGE);
+        let mut feed = reader.feed(&buffer[..*filled]);
+        loop {
+            match feed {
+                Feed::End(used) => {
+                    buffer.copy_within(used..*filled, 0);
+                    *filled -= used;
+                    break;
+                }
+                // Nothing of it is kept; the connection closes after 552.
+                Feed::TooBig => return Ok(conversation.message_end(MessageEnd::TooBig)),
+                Feed::More => {
+                    let read = timeout(self.config.idle, stream.read(&mut buffer[..]))
+                        .await
+                        .map_err(|_| io::ErrorKind::TimedOut)??;
+                    if read == 0 {
+                        return Err(io::ErrorKind::UnexpectedEof.into());
+                    }
+                    *filled = read;
+                    feed = reader.feed(&buffer[..read]);
+                }
+            }
+        }
+        let message = reader.into_message();
+        let (Some(authenticator), Some(token)) =
+            (&self.authenticator, conversation.recipient_token())
+        else {
+            return Ok(conversation.message_end(MessageEnd::Failed));
+        };
+        let token = token.to_owned();
+        let delivery = Delivery {
+            port: seen.port,
+            source: seen.source,
+            ehlo: conversation.helo().unwrap_or_default().to_owned(),
+            tls: seen.tls.clone(),
+            tls_mode: seen.tls.as_ref().and(seen.tls_mode),
+            mail_from: conversation.mail_from().unwrap_or_default().to_owned(),
+        };
+        // Analysed before the reply, so 250 means the report is kept; the
+        // time is bounded, and a sender whose DNS is slow gets a 451 and
+        // retries later.
+        let report = timeout(
+            ANALYSIS_TIME,
+            analyse(authenticator, &self.config.name, delivery, &message),
+        )
+        .await;
+        drop(message);
+        let end = match report {
+            Err(_) => MessageEnd::Failed,
+            Ok(report) => match self.store.egress_mail(&token, &report).await {
+                Ok(true) => {
+                    // Who sent it: the delivering host is checked like a
+                    // source that arrived, now with the EHLO name a real MTA
+                    // announced, in the background (the reply does not wait
+                    // for DNS).
+                    self.observe_later(&token, seen.source, Some(report.ehlo.clone()));
+                    MessageEnd::Accepted
+                }
+                Ok(false) => MessageEnd::NotKept,
+                Err(error) => {
+                    tracing::warn!(%error, "keeping a mail report failed");
+                    MessageEnd::Failed
+                }
+            },
+        };
+        Ok(conversation.message_end(end))
+    }
+
     async fn record(&self, token: &str, id: u64, arrival: &Arrival) {
         match self.store.egress_arrival(token, id, arrival).await {
             // A live test took the arrival: its source is checked (once
             // per test, whichever instance gets there first), in the
             // background so the conversation does not wait for DNS.
-            Ok(true) => {
-                if let Some(checks) = &self.config.senders {
-                    let (store, checks) = (self.store.clone(), checks.clone());
-                    let (token, source) = (token.to_owned(), arrival.source);
-                    tokio::spawn(async move {
-                        crate::sender::observe(&store, &checks, &token, source, None).await;
-                    });
-                }
-            }
+            Ok(true) => self.observe_later(token, arrival.source, None),
             Ok(false) => {}
             Err(error) => tracing::warn!(%error, "recording an egress arrival failed"),
+        }
+    }
+
+    /// [`Self::observe`] in a task of its own, so a conversation never
+    /// waits for the sender checks' DNS lookups.
+    fn observe_later(&self, token: &str, source: IpAddr, ehlo: Option<String>) {
+        if let Some(checks) = &self.config.senders {
+            let (store, checks) = (self.store.clone(), checks.clone());
+            let (token, source) = (token.to_owned(), unmap(source));
+            tokio::spawn(async move {
+                crate::sender::observe(&store, &checks, &token, source, ehlo.as_deref()).await;
+            });
         }
     }
 
@@ -370,17 +527,34 @@ impl Egress {
             while let Some(end) = buffer[..filled].iter().position(|&b| b == b'\n') {
                 let line = &buffer[..end];
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let answer = conversation.line(line);
-                if let Some((token, presented)) = answer.presented {
+                let mut answer = conversation.line(line);
+                buffer.copy_within(end + 1..filled, 0);
+                filled -= end + 1;
+                if let Some((token, presented)) = answer.presented.take() {
                     let arrival = self.arrival(seen, presented);
                     self.record(&token, seen.id, &arrival).await;
                     seen.arrival = Some((token, arrival));
                 }
+                if answer.next == Next::CheckRecipient {
+                    let live = self.live(conversation.recipient_token()).await;
+                    answer = conversation.recipient(live);
+                }
+                if answer.next == Next::Data {
+                    // One message buffer per connection, and at most
+                    // MAX_MESSAGES of them at once.
+                    let Ok(_permit) = self.messages.clone().try_acquire_owned() else {
+                        stream.write_all(MESSAGES_BUSY.as_bytes()).await?;
+                        return Ok(End::Closed);
+                    };
+                    stream.write_all(answer.reply.as_bytes()).await?;
+                    answer = self
+                        .message(stream, &mut buffer, &mut filled, conversation, seen)
+                        .await?;
+                }
                 stream.write_all(answer.reply.as_bytes()).await?;
-                buffer.copy_within(end + 1..filled, 0);
-                filled -= end + 1;
                 match answer.next {
                     Next::Read => {}
+                    Next::CheckRecipient | Next::Data => {}
                     Next::Close => return Ok(End::Closed),
                     // Anything sent after STARTTLS in clear text is dropped
                     // with the buffer (no command injection, RFC 3207 5).

@@ -28,6 +28,7 @@ pub mod egress;
 pub mod guard;
 pub mod jobs;
 pub mod limits;
+pub mod mail;
 pub mod policy_fetch;
 pub mod reply;
 pub mod sender;

@@ -289,6 +289,13 @@ struct EgressOptions {
     /// of egress tests.
     #[arg(long, env = "PORT25_PROBE_NO_SENDER_CHECKS")]
     no_sender_checks: bool,
+    /// Turns the mail path on: the domain whose MX points at the egress
+    /// listeners. Each test then has an address TOKEN@DOMAIN; mail to it is
+    /// read (up to 256 KiB), its SPF, DKIM and DMARC checked through
+    /// --dns-resolver (or the system's resolver), and only the report kept.
+    /// Mail to any other address is refused. Without it: no mail at all.
+    #[arg(long, env = "PORT25_PROBE_EGRESS_DOMAIN")]
+    egress_domain: Option<String>,
 }
 
 impl EgressOptions {
@@ -311,8 +318,16 @@ impl EgressOptions {
         Ok(lists)
     }
 
-    fn config(&self) -> Option<EgressConfig> {
-        let name = self.egress_name.as_ref()?;
+    fn config(&self) -> anyhow::Result<Option<EgressConfig>> {
+        let Some(name) = self.egress_name.as_ref() else {
+            return Ok(None);
+        };
+        if let Some(domain) = &self.egress_domain {
+            anyhow::ensure!(
+                port25_core::egress::is_mail_domain(domain),
+                "--egress-domain takes a host name (letters, digits, hyphens, dots), not {domain:?}"
+            );
+        }
         let mut config = EgressConfig::new(name);
         if let Some(host) = &self.egress_host {
             config.host = host.clone();
@@ -336,7 +351,11 @@ impl EgressOptions {
         config.deadline = Duration::from_secs(self.egress_deadline.max(1));
         config.max_connections = self.egress_max_connections.max(1);
         config.max_per_source = self.egress_per_source.max(1);
-        Some(config)
+        config.mail_domain = self
+            .egress_domain
+            .as_ref()
+            .map(|domain| domain.trim_end_matches('.').to_ascii_lowercase());
+        Ok(Some(config))
     }
 }
 
@@ -433,6 +452,12 @@ async fn main() -> ExitCode {
             egress,
             probe,
         } => {
+            // Checked before any runtime starts, so a bad value is a plain
+            // error message.
+            if let Err(error) = egress.config() {
+                eprintln!("port25-probe: {error:#}");
+                return ExitCode::FAILURE;
+            }
             let config = ApiConfig {
                 max_concurrent,
                 rate_per_minute,
@@ -487,9 +512,10 @@ async fn serve(
         .context("starting the probe runtime")?;
     let entered = work.enter();
     let mut listeners = Vec::new();
-    let egress = match egress_options.config() {
+    let egress = match egress_options.config()? {
         None => None,
         Some(mut egress_config) => {
+            egress_config.mail_dns = probe.dns_resolver;
             if !egress_options.no_sender_checks {
                 let lists = egress_options.lists()?;
                 // The probe's resolver: --dns-resolver, else the system's.

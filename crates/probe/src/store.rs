@@ -17,7 +17,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use port25_core::probe_types::egress::Arrival;
+use port25_core::probe_types::egress::{Arrival, MailReport};
 use port25_core::probe_types::sender::SenderReport;
 use port25_core::probe_types::{
     ApiError, Event, JobState, JobStatus, ProbeReport, ProbeRequest, ProgressEvent,
@@ -31,6 +31,9 @@ use crate::limits::{limit_key, ClientLimiter};
 
 /// The most arrivals one egress test keeps.
 pub const MAX_ARRIVALS: usize = 32;
+
+/// The most mail reports one egress test keeps.
+pub const MAX_MAIL: usize = 5;
 
 /// The prefix of every Redis key, so a shared Redis can hold other data.
 const PREFIX: &str = "port25:";
@@ -182,6 +185,8 @@ struct Memory {
     jobs: Jobs,
     egress: Mutex<HashMap<String, EgressEntry>>,
     senders: Mutex<HashMap<String, SenderEntry>>,
+    /// Mail reports by test, dropped with their test.
+    mail: Mutex<HashMap<String, Vec<MailReport>>>,
     limiter: ClientLimiter,
     cache: moka::sync::Cache<String, Arc<ProbeReport>>,
 }
@@ -226,6 +231,17 @@ return 2
 /// Adds or updates an arrival only while its test lives, up to a cap.
 /// KEYS[1] the test, KEYS[2] its arrivals; ARGV[1] the connection id,
 /// ARGV[2] the arrival, ARGV[3] the cap.
+/// Appends a mail report to a live test's list (KEYS[2]) unless it holds
+/// ARGV[2] already; the list expires with the test (KEYS[1]).
+const MAIL: &str = r"
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then return 0 end
+if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ttl)
+return 1
+";
+
 const ARRIVE: &str = r"
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl <= 0 then return 0 end
@@ -247,6 +263,7 @@ impl Store {
                 jobs: Jobs::new(limits.max_jobs, limits.job_ttl),
                 egress: Mutex::new(HashMap::new()),
                 senders: Mutex::new(HashMap::new()),
+                mail: Mutex::new(HashMap::new()),
                 limiter: ClientLimiter::new(limits.rate_per_minute, limits.rate_burst),
                 cache,
             })),
@@ -291,6 +308,7 @@ impl Store {
                 let mut tests = locked(&memory.egress);
                 tests.retain(|_, (test, _)| test.expires_ms > now);
                 locked(&memory.senders).retain(|_, entry| entry.expires_ms > now);
+                locked(&memory.mail).retain(|token, _| tests.contains_key(token));
                 if tests.len() >= self.limits.max_egress {
                     return Err(StoreError::Full);
                 }
@@ -494,6 +512,39 @@ impl Store {
         }
     }
 
+    /// Keeps a mail report for a live test; `false` when there is no such
+    /// test or it has [`MAX_MAIL`] already.
+    pub async fn egress_mail(&self, token: &str, report: &MailReport) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Memory(memory) => {
+                let tests = locked(&memory.egress);
+                let live = tests
+                    .get(token)
+                    .is_some_and(|(record, _)| record.expires_ms > now_ms());
+                if !live {
+                    return Ok(false);
+                }
+                let mut mail = locked(&memory.mail);
+                let reports = mail.entry(token.to_owned()).or_default();
+                if reports.len() >= MAX_MAIL {
+                    return Ok(false);
+                }
+                reports.push(report.clone());
+                Ok(true)
+            }
+            Backend::Redis(connection) => {
+                let added: i64 = redis::Script::new(MAIL)
+                    .key(format!("{PREFIX}egress:{token}"))
+                    .key(format!("{PREFIX}egress:{token}:mail"))
+                    .arg(serde_json::to_string(report)?)
+                    .arg(MAX_MAIL)
+                    .invoke_async(&mut connection.clone())
+                    .await?;
+                Ok(added == 1)
+            }
+        }
+    }
+
     /// The sender reports of a test whose checks ended, by address.
     pub async fn sender_reports(&self, token: &str) -> Result<Vec<SenderReport>, StoreError> {
         let mut reports: Vec<SenderReport> = match &self.backend {
@@ -520,6 +571,34 @@ impl Store {
         };
         reports.sort_by_key(|report| report.source);
         Ok(reports)
+    }
+
+    /// The mail reports of a test, oldest first (none once it expired).
+    pub async fn egress_mail_reports(&self, token: &str) -> Result<Vec<MailReport>, StoreError> {
+        match &self.backend {
+            Backend::Memory(memory) => {
+                let live = locked(&memory.egress)
+                    .get(token)
+                    .is_some_and(|(record, _)| record.expires_ms > now_ms());
+                Ok(if live {
+                    locked(&memory.mail).get(token).cloned().unwrap_or_default()
+                } else {
+                    Vec::new()
+                })
+            }
+            Backend::Redis(connection) => {
+                let values: Vec<String> = redis::cmd("LRANGE")
+                    .arg(format!("{PREFIX}egress:{token}:mail"))
+                    .arg(0)
+                    .arg(-1)
+                    .query_async(&mut connection.clone())
+                    .await?;
+                Ok(values
+                    .iter()
+                    .filter_map(|value| serde_json::from_str(value).ok())
+                    .collect())
+            }
+        }
     }
 
     /// Counts one request from `client` against its rate limit; the inner
@@ -862,6 +941,28 @@ mod tests {
         .insert("d".into(), (expired, BTreeMap::new()));
         assert_eq!(store.egress_get("d").await.unwrap(), None);
         assert!(!store.egress_arrival("d", 1, &arrival(25, 1)).await.unwrap());
+        // Mail reports: a bounded number per live test, none for others.
+        let report: MailReport = serde_json::from_value(serde_json::json!({
+            "at_ms": 1, "port": 25, "source": "192.0.2.1", "family": "ipv4",
+            "ehlo": "mail.example.org", "tls": null, "tls_mode": null,
+            "mail_from": "", "size": 10, "from": null, "to": null, "subject": null,
+            "date": null, "message_id": null, "received": [],
+            "authentication_results": [],
+            "spf": {"domain": "example.org", "result": "none"},
+            "dkim": [], "dmarc": null
+        }))
+        .unwrap();
+        for _ in 0..MAX_MAIL {
+            assert!(store.egress_mail("a", &report).await.unwrap());
+        }
+        assert!(!store.egress_mail("a", &report).await.unwrap(), "bounded");
+        assert!(!store.egress_mail("d", &report).await.unwrap(), "expired");
+        assert!(!store.egress_mail("zz", &report).await.unwrap(), "unknown");
+        assert_eq!(
+            store.egress_mail_reports("a").await.unwrap().len(),
+            MAX_MAIL
+        );
+        assert!(store.egress_mail_reports("d").await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -1,7 +1,9 @@
 //! The egress listeners on loopback, in-process: a test created through the
 //! API sees the connection that presents its token; the listener never takes
-//! mail; hostile clients (silent, 1 byte a second, an endless line, 10 MB of
-//! DATA, a command before the greeting, 1,000 connections at once) each end
+//! mail without an egress domain and, with one, only for a live test's own
+//! address (never a relay); hostile clients (silent, 1 byte a second, an
+//! endless line, 10 MB of DATA refused and 10 MB of DATA to a live address,
+//! a command before the greeting, 1,000 connections at once) each end
 //! by their deadline with the service answering and memory bounded; the
 //! caps answer 421. Every listener binds 127.0.0.1 on a port the kernel
 //! picks, with a short idle deadline (2 s) and connection deadline (6 s).
@@ -120,6 +122,33 @@ async fn until_closed(stream: &mut TcpStream, limit: Duration) -> (String, Durat
             Ok(Ok(n)) => all.extend_from_slice(&buffer[..n]),
         }
     }
+    (
+        String::from_utf8_lossy(&all).into_owned(),
+        started.elapsed(),
+    )
+}
+
+/// Sends `preamble`, then 10 MB of 80-byte lines, while reading what the
+/// listener answers until it closes (or 8 s pass); returns the answer and
+/// how long it took.
+async fn ten_mb_of_data(addr: SocketAddr, preamble: String) -> (String, Duration) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let started = Instant::now();
+    let (mut read, mut write) = s.split();
+    let push = async {
+        let _ = write.write_all(preamble.as_bytes()).await;
+        let block = ("x".repeat(78) + "\r\n").repeat(1000);
+        for _ in 0..(10 * 1024 * 1024 / block.len()) {
+            if write.write_all(block.as_bytes()).await.is_err() {
+                break;
+            }
+        }
+    };
+    let mut all = Vec::new();
+    let read_all = async {
+        let _ = timeout(Duration::from_secs(8), read.read_to_end(&mut all)).await;
+    };
+    tokio::join!(push, read_all);
     (
         String::from_utf8_lossy(&all).into_owned(),
         started.elapsed(),
@@ -292,31 +321,13 @@ async fn hostile_clients_each_end_by_their_deadline() {
     });
     // 10 MB of DATA: refused line by line, closed after the line cap.
     let data = tokio::spawn(async move {
-        let mut s = TcpStream::connect(addr).await.unwrap();
-        let started = Instant::now();
-        let (mut read, mut write) = s.split();
-        let push = async {
-            let _ = write
-                .write_all(
-                    b"EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n",
-                )
-                .await;
-            let block = "x".repeat(78) + "\r\n";
-            let block = block.repeat(1000);
-            for _ in 0..(10 * 1024 * 1024 / block.len()) {
-                if write.write_all(block.as_bytes()).await.is_err() {
-                    break;
-                }
-            }
-        };
-        let mut all = Vec::new();
-        let read_all = async {
-            let _ = timeout(Duration::from_secs(8), read.read_to_end(&mut all)).await;
-        };
-        tokio::join!(push, read_all);
-        let all = String::from_utf8_lossy(&all).into_owned();
+        let (all, took) = ten_mb_of_data(
+            addr,
+            "EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n".into(),
+        )
+        .await;
         assert!(all.contains("421 4.7.0 Too many commands"), "{all}");
-        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(took < Duration::from_secs(5));
     });
     // A command before the greeting: answered, then idle ends it.
     let early = tokio::spawn(async move {
@@ -481,4 +492,118 @@ async fn every_unix_one_liner_arrives() {
         8,
         "curl, bash, nc, openssl, swaks, telnet on STARTTLS; curl, openssl on 465: {ran:?}"
     );
+}
+
+/// A rig with the mail path on for `egress.test`; the analysis resolver is
+/// a closed port (these tests never get as far as analysing).
+async fn mail_rig() -> Rig {
+    rig(|config| {
+        config.mail_domain = Some("egress.test".into());
+        config.mail_dns = Some("127.0.0.1:9".parse().unwrap());
+    })
+    .await
+}
+
+#[tokio::test]
+async fn with_a_mail_domain_it_takes_only_its_live_test_addresses() {
+    let rig = mail_rig().await;
+    let created = create(&rig.app).await;
+    let token = created["token"].as_str().unwrap().to_owned();
+    assert_eq!(created["mail_address"], format!("{token}@egress.test"));
+    // A well-formed token of no live test: the first character changed.
+    let first = if token.starts_with('a') { "b" } else { "a" };
+    let dead = format!("{first}{}", &token[1..]);
+    let mut stream = TcpStream::connect(rig.plain).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "EHLO attacker.example\r\nMAIL FROM:<spam@attacker.example>\r\n\
+RCPT TO:<victim@gmail.com>\r\nRCPT TO:<{token}@gmail.com>\r\n\
+RCPT TO:<{token}@egress.test.attacker.example>\r\n\
+RCPT TO:<@egress.test:victim@gmail.com>\r\nRCPT TO:<victim%gmail.com@egress.test>\r\n\
+RCPT TO:<{dead}@egress.test>\r\nDATA\r\nRCPT TO:<{token}@EGRESS.test>\r\nQUIT\r\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let (all, _) = until_closed(&mut stream, Duration::from_secs(5)).await;
+    let lines: Vec<&str> = all.lines().collect();
+    // Greeting, EHLO (4 lines with SIZE), MAIL 250, five relay attempts and
+    // a dead token 550, DATA 503, the live address 250, QUIT 221.
+    let codes: Vec<&str> = lines.iter().map(|l| &l[..3]).collect();
+    assert_eq!(
+        codes,
+        [
+            "220", "250", "250", "250", "250", "250", "550", "550", "550", "550", "550", "550",
+            "503", "250", "221"
+        ],
+        "{all}"
+    );
+    assert!(lines[3].contains("SIZE 262144"), "{all}");
+    for relay in &lines[6..10] {
+        assert!(relay.contains("Relaying denied"), "{relay}");
+    }
+    assert!(lines[11].contains("No such test"), "{all}");
+    let (_, status) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
+    assert_eq!(status["mail"], serde_json::json!([]), "nothing was sent");
+
+    // A test that holds as many reports as it may takes no more mail, so
+    // one token cannot make the probe analyse an endless stream.
+    let report = serde_json::from_value(serde_json::json!({
+        "at_ms": 1, "port": 25, "source": "192.0.2.1", "family": "ipv4",
+        "ehlo": "mail.example.org", "tls": null, "tls_mode": null, "mail_from": "",
+        "size": 10, "from": null, "to": null, "subject": null, "date": null,
+        "message_id": null, "received": [], "authentication_results": [],
+        "spf": {"domain": "example.org", "result": "none"}, "dkim": [], "dmarc": null
+    }))
+    .unwrap();
+    for _ in 0..port25_probe::store::MAX_MAIL {
+        assert!(rig
+            .egress
+            .store()
+            .egress_mail(&token, &report)
+            .await
+            .unwrap());
+    }
+    let mut stream = TcpStream::connect(rig.plain).await.unwrap();
+    stream
+        .write_all(
+            format!("EHLO x\r\nMAIL FROM:<>\r\nRCPT TO:<{token}@egress.test>\r\nQUIT\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let (all, _) = until_closed(&mut stream, Duration::from_secs(5)).await;
+    assert!(
+        all.contains("550 5.1.1 No such test, expired, or it has all the mail it takes"),
+        "{all}"
+    );
+}
+
+#[tokio::test]
+async fn ten_mb_of_data_to_a_live_address_ends_with_552_and_nothing_kept() {
+    let rig = mail_rig().await;
+    let token = create(&rig.app).await["token"].as_str().unwrap().to_owned();
+    let (all, took) = ten_mb_of_data(
+        rig.plain,
+        format!("EHLO x\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<{token}@egress.test>\r\nDATA\r\n"),
+    )
+    .await;
+    assert!(all.contains("\r\n354 "), "{all}");
+    assert!(
+        all.ends_with("552 5.3.4 Message too big for this test; closing\r\n"),
+        "{all}"
+    );
+    assert!(took < DEADLINE, "{took:?}");
+    // The service answers, the connection is gone, nothing was kept.
+    let (status, json) = call(&rig.app, "GET", &format!("/api/v1/egress/{token}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["mail"], serde_json::json!([]));
+    create(&rig.app).await;
+    let until = Instant::now() + Duration::from_secs(2);
+    while rig.egress.open_connections() > 0 && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(rig.egress.open_connections(), 0);
 }

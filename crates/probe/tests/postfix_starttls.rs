@@ -8,7 +8,7 @@
 //! a throwaway Postfix configuration into a temporary directory (its own
 //! config, queue and data directories, a master.cf with one smtpd per
 //! certificate on its own random 127.x.y.z address, port 2525) and starts it
-//! with `postfix -c DIR start`. [`Postfix`]'s `Drop` stops it again, also
+//! with `postfix -c DIR start` (`tests/support/postfix.rs`). Its `Drop` stops it again, also
 //! when an assertion panics, and kills the master if `stop` did not work.
 //!
 //! | exchange | certificate | expected outcome |
@@ -39,142 +39,47 @@ const DOMAIN: &str = "mail.example.net";
 /// Each scenario must finish well within the probe's own deadline.
 const SCENARIO_LIMIT: Duration = Duration::from_secs(10);
 
-/// A running throwaway Postfix; stopped and removed on drop.
-struct Postfix {
-    dir: PathBuf,
-}
+#[path = "support/postfix.rs"]
+mod support;
+use support::Postfix;
 
-impl Postfix {
-    /// Writes the configuration for `services` (address, chain file) into
-    /// `dir` and starts the master.
-    fn start(dir: &Path, services: &[(Ipv4Addr, PathBuf)]) -> Postfix {
-        let queue = dir.join("queue");
-        let data = dir.join("data");
-        std::fs::create_dir_all(&queue).unwrap();
-        std::fs::create_dir_all(&data).unwrap();
-        // The master writes its lock and state there as the postfix user.
-        let status = Command::new("chown")
-            .args(["postfix", data.to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success(), "chown postfix {}", data.display());
-        let d = dir.display();
-        let main_cf = format!(
-            "compatibility_level = 3.6\n\
-             queue_directory = {d}/queue\n\
-             data_directory = {d}/data\n\
-             mail_owner = postfix\n\
-             myhostname = mx.{DOMAIN}\n\
-             mydestination =\n\
-             alias_maps =\n\
-             alias_database =\n\
-             # Postfix insists that inet_interfaces names configured\n\
-             # addresses; the services below bind their own 127.x.y.z.\n\
-             inet_interfaces = 127.0.0.1\n\
-             inet_protocols = ipv4\n\
-             maillog_file_prefixes = {d}\n\
-             maillog_file = {d}/maillog\n\
-             smtpd_banner = $myhostname ESMTP Port25 test\n\
-             smtpd_tls_security_level = may\n\
-             smtpd_tls_chain_files = {}\n\
-             smtpd_relay_restrictions = reject\n",
-            services[0].1.display()
-        );
-        std::fs::write(dir.join("main.cf"), main_cf).unwrap();
-        // Debian's master.cf without its port-25 listener and without
-        // chroot (a chroot would need copies of system files), plus one
-        // smtpd per certificate.
-        let stock = std::fs::read_to_string("/etc/postfix/master.cf")
-            .expect("/etc/postfix/master.cf: is Postfix installed?");
-        let mut master_cf = String::new();
-        for line in stock.lines() {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let is_service = !line.starts_with([' ', '\t', '#']) && fields.len() >= 8;
-            if is_service && fields[0] == "smtp" && fields[1] == "inet" {
-                continue;
-            }
-            if is_service && fields[4] == "y" {
-                let mut fields = fields.clone();
-                fields[4] = "n";
-                master_cf.push_str(&fields.join(" "));
-            } else {
-                master_cf.push_str(line);
-            }
-            master_cf.push('\n');
-        }
-        for (ip, chain) in services {
-            master_cf.push_str(&format!(
+/// Writes the configuration for `services` (address, chain file) into `dir`,
+/// starts the master and waits until every service listens.
+fn start_postfix(dir: &Path, services: &[(Ipv4Addr, PathBuf)]) -> Postfix {
+    let main_cf = format!(
+        "myhostname = mx.{DOMAIN}\n\
+         smtpd_banner = $myhostname ESMTP Port25 test\n\
+         smtpd_tls_security_level = may\n\
+         smtpd_tls_chain_files = {}\n\
+         smtpd_relay_restrictions = reject\n",
+        services[0].1.display()
+    );
+    // One smtpd per certificate.
+    let lines: String = services
+        .iter()
+        .map(|(ip, chain)| {
+            format!(
                 "{ip}:{PORT} inet n - n - - smtpd -o smtpd_tls_chain_files={}\n",
                 chain.display()
-            ));
-        }
-        std::fs::write(dir.join("master.cf"), master_cf).unwrap();
-        let postfix = Postfix {
-            dir: dir.to_owned(),
-        };
-        let output = postfix.command("start");
-        assert!(
-            output.status.success(),
-            "postfix start failed: {}{}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr),
-            postfix.log()
-        );
-        // The master binds its listeners right after it starts.
-        let until = Instant::now() + Duration::from_secs(10);
-        for (ip, _) in services {
-            while std::net::TcpStream::connect_timeout(
-                &(*ip, PORT).into(),
-                Duration::from_millis(200),
             )
+        })
+        .collect();
+    let postfix = Postfix::start(dir, &main_cf, &lines);
+    // The master binds its listeners right after it starts.
+    let until = Instant::now() + Duration::from_secs(10);
+    for (ip, _) in services {
+        while std::net::TcpStream::connect_timeout(&(*ip, PORT).into(), Duration::from_millis(200))
             .is_err()
-            {
-                assert!(
-                    Instant::now() < until,
-                    "Postfix never listened on {ip}:{PORT}\n{}",
-                    postfix.log()
-                );
-                std::thread::sleep(Duration::from_millis(100));
-            }
+        {
+            assert!(
+                Instant::now() < until,
+                "Postfix never listened on {ip}:{PORT}\n{}",
+                postfix.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
         }
-        postfix
     }
-
-    fn command(&self, what: &str) -> std::process::Output {
-        Command::new("/usr/sbin/postfix")
-            .arg("-c")
-            .arg(&self.dir)
-            .arg(what)
-            .output()
-            .unwrap()
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("maillog")).unwrap_or_default()
-    }
-
-    fn master_pid(&self) -> Option<String> {
-        let pid = std::fs::read_to_string(self.dir.join("queue/pid/master.pid")).ok()?;
-        let pid = pid.trim().to_owned();
-        Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
-    }
-}
-
-impl Drop for Postfix {
-    fn drop(&mut self) {
-        let pid = self.master_pid();
-        let _ = self.command("stop");
-        if let Some(pid) = pid {
-            let until = Instant::now() + Duration::from_secs(5);
-            while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < until {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = Command::new("kill").args(["-KILL", &pid]).status();
-            }
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+    postfix
 }
 
 /// A key and certificate as one PEM chain file for smtpd_tls_chain_files.
@@ -294,7 +199,7 @@ async fn postfix_starttls_certificates_are_judged_right() {
             ),
         ),
     ];
-    let postfix = Postfix::start(&dir, &services);
+    let postfix = start_postfix(&dir, &services);
 
     let scenarios: Vec<Scenario> = ["valid", "selfsigned", "expired", "wrongname"]
         .iter()

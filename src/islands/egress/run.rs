@@ -1,11 +1,11 @@
 //! The browser side of an egress test: create it, then poll its arrivals
-//! until it expires.
+//! and mail reports until it expires.
 
 use crate::islands::browser_json::{sleep, Parsed};
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use port25_core::probe_types::{
-    egress::{Arrival, EgressCreated, EgressStatus},
+    egress::{Arrival, EgressCreated, EgressStatus, MailReport},
     read::ReadJson,
     sender::SenderReport,
     ApiError,
@@ -30,6 +30,7 @@ pub(super) fn start(
     test: RwSignal<Option<EgressCreated>>,
     arrivals: RwSignal<Vec<Arrival>>,
     senders: RwSignal<Vec<SenderReport>>,
+    mail: RwSignal<Vec<MailReport>>,
     error: RwSignal<Option<String>>,
     busy: RwSignal<bool>,
 ) {
@@ -78,6 +79,11 @@ pub(super) fn start(
                     }
                     if status.senders != senders.get_untracked() {
                         senders.set(status.senders);
+                    }
+                    // Reports are only ever added, so a new count is news
+                    // (and no deep comparison is compiled in).
+                    if status.mail.len() != mail.with_untracked(Vec::len) {
+                        mail.set(status.mail);
                     }
                 }
             }

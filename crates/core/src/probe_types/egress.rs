@@ -4,7 +4,8 @@
 //! `POST /api/v1/egress` answers [`EgressCreated`]: a random token, its
 //! expiry, the ports the probe listens on and ready-made commands that carry
 //! the token. `GET /api/v1/egress/{token}` answers [`EgressStatus`]: the
-//! arrivals so far. What this module is not: the listener or the command
+//! arrivals so far and the analysis of mail sent to the test's address
+//! ([`MailReport`]). What this module is not: the listener or the command
 //! builders ([`crate::egress`]); it only names what goes over the wire.
 
 use std::net::IpAddr;
@@ -91,6 +92,11 @@ pub struct EgressCreated {
     pub greeting_code: String,
     /// Commands for the user's server, each carrying the token.
     pub commands: Vec<OneLiner>,
+    /// The test's mail address, `TOKEN@<egress domain>`: mail the user's
+    /// own mail server sends to it is analysed ([`MailReport`]). Absent
+    /// when the probe has no egress domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_address: Option<String>,
 }
 
 /// How the token reached the listener.
@@ -143,6 +149,135 @@ pub struct EgressStatus {
     /// [`crate::sender::MAX_SOURCES`].
     #[serde(default)]
     pub senders: Vec<super::sender::SenderReport>,
+    /// The mail that arrived for the test's address, oldest first.
+    #[serde(default)]
+    pub mail: Vec<MailReport>,
+}
+
+/// The result of one SPF, DKIM or DMARC check (RFC 8601 2.7 names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthResult {
+    /// The check passed.
+    Pass,
+    /// The check failed.
+    Fail,
+    /// SPF `~all`: probably not authorised.
+    Softfail,
+    /// SPF `?all`, or a DKIM signature that could not be judged.
+    Neutral,
+    /// Nothing to check: no record, no signature.
+    None,
+    /// A temporary failure, most often a DNS lookup.
+    Temperror,
+    /// A permanent error: a broken record or signature.
+    Permerror,
+}
+
+/// SPF (RFC 7208) for the delivering address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SpfCheck {
+    /// The domain checked: the MAIL FROM domain, or the EHLO name for an
+    /// empty reverse-path.
+    pub domain: String,
+    /// Its result.
+    pub result: AuthResult,
+}
+
+/// One DKIM signature (RFC 6376).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DkimCheck {
+    /// The signing domain (`d=`).
+    pub domain: String,
+    /// The selector (`s=`).
+    pub selector: String,
+    /// Its result.
+    pub result: AuthResult,
+    /// Why, when it did not pass.
+    pub reason: Option<String>,
+}
+
+/// DMARC (RFC 7489) for the From domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DmarcCheck {
+    /// The From header's domain.
+    pub domain: String,
+    /// Its result: pass when SPF or DKIM passed and is aligned.
+    pub result: AuthResult,
+    /// The domain's policy (`none`, `quarantine`, `reject`), if it has one.
+    pub policy: Option<String>,
+    /// SPF passed for a domain aligned with From.
+    pub spf_aligned: bool,
+    /// A DKIM signature passed for a domain aligned with From.
+    pub dkim_aligned: bool,
+}
+
+/// One `Received` header field (RFC 5321 4.4), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceivedHop {
+    /// The sending host as the receiver named it (`from`).
+    pub from: Option<String>,
+    /// The sending host's address, if the receiver wrote it.
+    pub from_ip: Option<String>,
+    /// The receiving host (`by`).
+    pub by: Option<String>,
+    /// The protocol (`with`: SMTP, ESMTPS, LOCAL...).
+    pub with: Option<String>,
+    /// The TLS version the receiver wrote, if any.
+    pub tls: Option<String>,
+    /// The date the receiver wrote.
+    pub date: Option<String>,
+}
+
+/// A mail the user's server delivered to the test's address, analysed.
+/// The message itself is discarded; only these fields are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailReport {
+    /// When it arrived, in milliseconds since the Unix epoch.
+    pub at_ms: u64,
+    /// The listener's port.
+    pub port: u16,
+    /// The delivering host's address.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub source: IpAddr,
+    /// Its address family.
+    pub family: Family,
+    /// The name it gave in EHLO or HELO.
+    pub ehlo: String,
+    /// The TLS version negotiated, if any.
+    pub tls: Option<String>,
+    /// How TLS started: STARTTLS or implicit (465); absent without TLS.
+    pub tls_mode: Option<TlsMode>,
+    /// The envelope sender (MAIL FROM), empty for `<>`.
+    pub mail_from: String,
+    /// The message's size in bytes.
+    pub size: u64,
+    /// The From header field.
+    pub from: Option<String>,
+    /// The To header field.
+    pub to: Option<String>,
+    /// The Subject header field.
+    pub subject: Option<String>,
+    /// The Date header field.
+    pub date: Option<String>,
+    /// The Message-ID header field.
+    pub message_id: Option<String>,
+    /// The Received chain, newest first.
+    pub received: Vec<ReceivedHop>,
+    /// Authentication-Results header fields the message carried.
+    pub authentication_results: Vec<String>,
+    /// SPF for the delivering address.
+    pub spf: SpfCheck,
+    /// Every DKIM signature.
+    pub dkim: Vec<DkimCheck>,
+    /// DMARC, when the message has a From domain.
+    pub dmarc: Option<DmarcCheck>,
 }
 
 mod read {
@@ -194,6 +329,92 @@ mod read {
         }
     }
 
+    impl ReadJson for AuthResult {
+        fn read<V: JsonValue>(value: &V) -> Result<Self, ReadError> {
+            Ok(match name(value)?.as_str() {
+                "pass" => AuthResult::Pass,
+                "fail" => AuthResult::Fail,
+                "softfail" => AuthResult::Softfail,
+                "neutral" => AuthResult::Neutral,
+                "none" => AuthResult::None,
+                "temperror" => AuthResult::Temperror,
+                "permerror" => AuthResult::Permerror,
+                _ => return Err(INVALID),
+            })
+        }
+    }
+
+    impl ReadJson for SpfCheck {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(SpfCheck {
+                domain: req(v, "domain")?,
+                result: req(v, "result")?,
+            })
+        }
+    }
+
+    impl ReadJson for DkimCheck {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(DkimCheck {
+                domain: req(v, "domain")?,
+                selector: req(v, "selector")?,
+                result: req(v, "result")?,
+                reason: opt(v, "reason")?,
+            })
+        }
+    }
+
+    impl ReadJson for DmarcCheck {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(DmarcCheck {
+                domain: req(v, "domain")?,
+                result: req(v, "result")?,
+                policy: opt(v, "policy")?,
+                spf_aligned: req(v, "spf_aligned")?,
+                dkim_aligned: req(v, "dkim_aligned")?,
+            })
+        }
+    }
+
+    impl ReadJson for ReceivedHop {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(ReceivedHop {
+                from: opt(v, "from")?,
+                from_ip: opt(v, "from_ip")?,
+                by: opt(v, "by")?,
+                with: opt(v, "with")?,
+                tls: opt(v, "tls")?,
+                date: opt(v, "date")?,
+            })
+        }
+    }
+
+    impl ReadJson for MailReport {
+        fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
+            Ok(MailReport {
+                at_ms: req(v, "at_ms")?,
+                port: req(v, "port")?,
+                source: req(v, "source")?,
+                family: req(v, "family")?,
+                ehlo: req(v, "ehlo")?,
+                tls: opt(v, "tls")?,
+                tls_mode: opt(v, "tls_mode")?,
+                mail_from: req(v, "mail_from")?,
+                size: req(v, "size")?,
+                from: opt(v, "from")?,
+                to: opt(v, "to")?,
+                subject: opt(v, "subject")?,
+                date: opt(v, "date")?,
+                message_id: opt(v, "message_id")?,
+                received: req(v, "received")?,
+                authentication_results: req(v, "authentication_results")?,
+                spf: req(v, "spf")?,
+                dkim: req(v, "dkim")?,
+                dmarc: opt(v, "dmarc")?,
+            })
+        }
+    }
+
     impl ReadJson for EgressPort {
         fn read<V: JsonValue>(v: &V) -> Result<Self, ReadError> {
             Ok(EgressPort {
@@ -225,6 +446,7 @@ mod read {
                 ports: req(v, "ports")?,
                 greeting_code: req(v, "greeting_code")?,
                 commands: req(v, "commands")?,
+                mail_address: opt(v, "mail_address")?,
             })
         }
     }
@@ -250,6 +472,7 @@ mod read {
                 expires_in_s: req(v, "expires_in_s")?,
                 arrivals: req(v, "arrivals")?,
                 senders: or_default(v, "senders")?,
+                mail: or_default(v, "mail")?,
             })
         }
     }
@@ -305,6 +528,7 @@ mod tests {
                 &crate::egress::default_ports(),
                 "abcdefghijk23456",
             ),
+            mail_address: Some("abcdefghijk23456@egress.example.net".into()),
         };
         let json = J(serde_json::to_value(&created).unwrap());
         assert_eq!(EgressCreated::read(&json).unwrap(), created);
@@ -321,6 +545,48 @@ mod tests {
                 tls: Some("TLSv1.3".into()),
             }],
             senders: vec![crate::sender::sample_report()],
+            mail: vec![MailReport {
+                at_ms: 1_700_000_002_000,
+                port: 25,
+                source: "192.0.2.7".parse().unwrap(),
+                family: Family::Ipv4,
+                ehlo: "mail.example.org".into(),
+                tls: Some("TLSv1.3".into()),
+                tls_mode: Some(TlsMode::Starttls),
+                mail_from: "root@example.org".into(),
+                size: 812,
+                from: Some("root@example.org".into()),
+                to: None,
+                subject: Some("test".into()),
+                date: None,
+                message_id: Some("<1@example.org>".into()),
+                received: vec![ReceivedHop {
+                    from: Some("localhost".into()),
+                    from_ip: Some("127.0.0.1".into()),
+                    by: Some("mail.example.org".into()),
+                    with: Some("ESMTPS".into()),
+                    tls: None,
+                    date: None,
+                }],
+                authentication_results: vec![],
+                spf: SpfCheck {
+                    domain: "example.org".into(),
+                    result: AuthResult::Softfail,
+                },
+                dkim: vec![DkimCheck {
+                    domain: "example.org".into(),
+                    selector: "s1".into(),
+                    result: AuthResult::Fail,
+                    reason: Some("body hash".into()),
+                }],
+                dmarc: Some(DmarcCheck {
+                    domain: "example.org".into(),
+                    result: AuthResult::Fail,
+                    policy: Some("reject".into()),
+                    spf_aligned: false,
+                    dkim_aligned: false,
+                }),
+            }],
         };
         let json = J(serde_json::to_value(&status).unwrap());
         assert_eq!(EgressStatus::read(&json).unwrap(), status);

@@ -48,6 +48,7 @@ use crate::kb::{KnowledgeBase, Relay, RelaysFile};
 pub use form::{
     ports_for, Control, Form, OfferedPort, CUSTOM_RELAY, OWN_CREDENTIALS, PLACEHOLDER_CREDENTIALS,
 };
+pub(crate) use options::is_host_name;
 pub use options::{Credentials, Mta, Options, RelayChoice, SenderRelay, TlsPolicy, CUSTOM_PORTS};
 pub use query::{QueryError, QUERY_VERSION};
 pub use shell::shell_quote;
