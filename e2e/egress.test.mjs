@@ -122,19 +122,18 @@ test('without JavaScript the page explains the test with generic commands', asyn
 
 test('with an egress domain the page shows the mail address and the report of a mail sent to it', async () => {
   // The DNS fixture serves the sender's SPF and DMARC (and `example`, so
-  // DMARC's tree walk gets NXDOMAIN above them, as on the internet).
+  // DMARC's tree walk gets NXDOMAIN above them, as on the internet), and
+  // the reverse DNS of 127.0.0.1, so that who is sending can match the EHLO
+  // name the mail arrived with.
   const dir = mkdtempSync(join(tmpdir(), 'port25-e2e-mail-'));
-  writeFileSync(join(dir, 'example.zone'), '');
-  writeFileSync(join(dir, 'sender.zone'), '@ TXT "v=spf1 ip4:127.0.0.1 -all"\n_dmarc TXT "v=DMARC1; p=none"\n');
-  const fixture = join(dir, 'dns');
-  const script = new URL('../scripts/dns-fixture.sh', import.meta.url).pathname;
-  const { stdout } = await run('bash', [script, 'start', fixture,
-    `example=unsigned:${join(dir, 'example.zone')}`, `sender.example=unsigned:${join(dir, 'sender.zone')}`],
-  { env: { ...process.env, PORT25_DNS_FIXTURE_OWNER: String(process.pid) }, timeout: 60_000 });
-  const resolver = stdout.match(/^PORT25_DNS_RESOLVER=(.+)$/m)[1];
+  const mailDns = startDns({
+    example: ['unsigned', ''],
+    'sender.example': ['unsigned', '@ TXT "v=spf1 ip4:127.0.0.1 -all"\n_dmarc TXT "v=DMARC1; p=none"\nmail A 127.0.0.1\n'],
+    '0.0.127.in-addr.arpa': ['unsigned', '1 PTR mail.sender.example.\n'],
+  });
   const port = await freePort();
   const mailProbe = await spawnProbe([
-    '--cors-origin', new URL(env.url).origin, '--dns-resolver', resolver,
+    '--cors-origin', new URL(env.url).origin, '--dns-resolver', mailDns.resolver, '--no-dnsbl',
     '--egress-name', 'egress.port25.test', '--egress-host', '127.0.0.1', '--egress-domain', 'mail.port25.test',
     '--egress-bind', '127.0.0.1', '--egress-port', String(port), '--egress-implicit-tls-port', '0',
   ]);
@@ -164,11 +163,17 @@ test('with an egress domain the page shows the mail address and the report of a 
     assert.match(text, /MAIL FROM <someone@sender\.example>/);
     assert.match(text, /Route ✓direct/);
     assert.doesNotMatch(text, /Received chain, newest first/, 'curl adds no Received field, so no chain is shown');
+    // Who is sending: the delivering host, with the EHLO name it announced.
+    const sender = page.locator('.egress-senders');
+    await sender.getByRole('heading', { name: 'From 127.0.0.1' }).waitFor({ timeout: 15_000 });
+    const ehlo = sender.locator('li.check', { hasText: 'EHLO name' });
+    await ehlo.locator('.badge', { hasText: '✓' }).waitFor({ timeout: 15_000 });
+    assert.match(await ehlo.textContent(), /mail\.sender\.example is the address's reverse DNS name and resolves to it\./);
     assert.deepEqual(problems, []);
     await context.close();
   } finally {
     await mailProbe.stop();
-    await run('bash', [script, 'stop', fixture]);
+    mailDns.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -24,7 +24,7 @@
 //! Every daemon is stopped on drop, also when an assertion panics.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,10 +49,6 @@ const SENDER_HOST: &str = "mail.sender.example";
 /// How long Postfix may take to deliver one message.
 const DELIVERY_LIMIT: Duration = Duration::from_secs(60);
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -74,50 +70,6 @@ fn run(command: &mut Command) -> std::process::Output {
     output
 }
 
-/// The DNS fixture, stopped on drop.
-struct Dns {
-    dir: PathBuf,
-    resolver: SocketAddr,
-}
-
-impl Dns {
-    fn start(dir: &Path, zones: &[(&str, String)]) -> Dns {
-        let mut command = Command::new("bash");
-        command
-            .arg(repo_root().join("scripts/dns-fixture.sh"))
-            .arg("start")
-            .arg(dir.join("dns"))
-            .env("PORT25_DNS_FIXTURE_OWNER", std::process::id().to_string());
-        for (zone, records) in zones {
-            let file = dir.join(format!("{zone}.zone"));
-            std::fs::write(&file, records).unwrap();
-            command.arg(format!("{zone}=unsigned:{}", file.display()));
-        }
-        let output = run(&mut command);
-        let env = String::from_utf8_lossy(&output.stdout);
-        let resolver = env
-            .lines()
-            .find_map(|l| l.strip_prefix("PORT25_DNS_RESOLVER="))
-            .expect("fixture.env names the resolver")
-            .parse()
-            .unwrap();
-        Dns {
-            dir: dir.join("dns"),
-            resolver,
-        }
-    }
-}
-
-impl Drop for Dns {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(repo_root().join("scripts/dns-fixture.sh"))
-            .arg("stop")
-            .arg(&self.dir)
-            .status();
-    }
-}
-
 /// OpenDKIM in the foreground, killed on drop.
 struct OpenDkim(Child);
 
@@ -128,9 +80,12 @@ impl Drop for OpenDkim {
     }
 }
 
-#[path = "support/postfix.rs"]
 mod support;
-use support::Postfix;
+use support::Dns;
+
+#[path = "support/postfix.rs"]
+mod postfix;
+use postfix::Postfix;
 
 /// Starts Postfix as `mail.sender.example`: mail for the egress domain goes
 /// to the listener on `listener`, as its MX would send it, with

@@ -1,6 +1,8 @@
 //! What several test binaries share: the DNS fixture
 //! (`scripts/dns-fixture.sh`), started once per binary and stopped when the
-//! binary exits (`PORT25_DNS_FIXTURE_OWNER`).
+//! binary exits (`PORT25_DNS_FIXTURE_OWNER`), or one per test that stops
+//! with it ([`Dns`]). Not every binary uses every part.
+#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -73,4 +75,36 @@ pub(crate) fn start_dns<'a>(
         .expect("fixture.env names the resolver")
         .parse()
         .unwrap()
+}
+
+/// A DNS fixture of one test, in `dir/run`, serving unsigned zones given as
+/// `(zone, records)`; stopped on drop, also when an assertion panics.
+pub(crate) struct Dns {
+    dir: PathBuf,
+    /// The fixture's resolver (Unbound).
+    pub(crate) resolver: SocketAddr,
+}
+
+impl Dns {
+    pub(crate) fn start(dir: &Path, zones: &[(&str, String)]) -> Dns {
+        let specs: Vec<(&str, &str, PathBuf)> = zones
+            .iter()
+            .map(|(zone, records)| {
+                let file = dir.join(format!("{zone}.zone"));
+                std::fs::write(&file, records).unwrap();
+                (*zone, "unsigned", file)
+            })
+            .collect();
+        let resolver = start_dns(dir, &specs);
+        Dns {
+            dir: dir.to_owned(),
+            resolver,
+        }
+    }
+}
+
+impl Drop for Dns {
+    fn drop(&mut self) {
+        stop_dns(&self.dir);
+    }
 }
