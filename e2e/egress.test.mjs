@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { hydrated, openPage, start } from './harness.mjs';
 import { freePort, spawnProbe } from './probe.mjs';
 
 const run = promisify(execFile);
+const SCREENSHOTS = process.env.PORT25_E2E_SCREENSHOTS ?? 'target/e2e-screenshots';
 let env;
 let probe;
 let ports;
@@ -157,18 +158,31 @@ test('with an egress domain the page shows the mail address and the report of a 
     await section.getByText("sender.example's SPF record authorises 127.0.0.1 to send its mail.").waitFor();
     await section.getByText('DMARC passes for sender.example').waitFor();
     const text = await section.textContent();
-    assert.match(text, /TLS ✓pass Delivered over TLS \(TLSv1\.3\)/);
-    assert.match(text, /SPF ✓pass/);
-    assert.match(text, /DKIM !none The message carries no DKIM signature/);
+    assert.match(text, /✓pass TLS: Delivered over TLS \(TLSv1\.3\)/);
+    assert.match(text, /✓pass SPF: /);
+    assert.match(text, /!none DKIM: The message carries no DKIM signature/);
     assert.match(text, /MAIL FROM <someone@sender\.example>/);
-    assert.match(text, /Route ✓direct/);
+    assert.match(text, /✓direct Route: /);
     assert.doesNotMatch(text, /Received chain, newest first/, 'curl adds no Received field, so no chain is shown');
+    await section.locator('li.check', { hasText: 'DMARC' }).getByRole('link', { name: 'What is DMARC?' }).waitFor();
     // Who is sending: the delivering host, with the EHLO name it announced.
     const sender = page.locator('.egress-senders');
     await sender.getByRole('heading', { name: 'From 127.0.0.1' }).waitFor({ timeout: 15_000 });
     const ehlo = sender.locator('li.check', { hasText: 'EHLO name' });
     await ehlo.locator('.badge', { hasText: '✓' }).waitFor({ timeout: 15_000 });
     assert.match(await ehlo.textContent(), /mail\.sender\.example is the address's reverse DNS name and resolves to it\./);
+    // The finished page, photographed (target/e2e-screenshots/egress-mail-*.png)
+    // at desktop and phone widths, light and dark; nothing scrolls sideways.
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const width of [1366, 360]) {
+      for (const colorScheme of ['light', 'dark']) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.emulateMedia({ colorScheme });
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(wide <= width, `the page is ${wide} px wide at ${width} px (${colorScheme})`);
+        await page.screenshot({ path: `${SCREENSHOTS}/egress-mail-${width}-${colorScheme}.png`, fullPage: true });
+      }
+    }
     assert.deepEqual(problems, []);
     await context.close();
   } finally {

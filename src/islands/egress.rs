@@ -195,23 +195,12 @@ pub fn Egress() -> impl IntoView {
         if reports.is_empty() {
             return None;
         }
-        let glossary = crate::base().join("/glossary");
         let blocks = reports
             .iter()
             .map(|report| {
                 let rows = sender_rows(report)
                     .into_iter()
-                    .map(|row| {
-                        let link = row.glossary.map(|(id, words)| {
-                            view! { " " <a href=format!("{glossary}#{id}")>{words}</a> }
-                        });
-                        view! {
-                            <li class="check">
-                                {badge(row.badge, row.word)}
-                                " " <strong>{row.title}</strong> ": " {row.finding} {link}
-                            </li>
-                        }
-                    })
+                    .map(|row| check_row(row.badge, row.word, row.title, row.finding, row.glossary))
                     .collect_view();
                 view! {
                     <h3>{format!("From {}", report.source)}</h3>
@@ -312,14 +301,9 @@ pub fn Egress() -> impl IntoView {
                 .map(|r| {
                     let items = mail_findings(r)
                         .into_iter()
-                        .map(|f| view! {
-                            <li>
-                                <strong>{f.label}</strong>" "
-                                <span class=f.badge.class()>
-                                    <span class="badge-icon" aria-hidden="true">{f.badge.glyph()}</span>{f.word}
-                                </span>
-                                " " {f.text}
-                            </li>
+                        .map(|f| {
+                            let glossary = f.glossary();
+                            check_row(f.badge, f.word, f.label, f.text, glossary)
                         })
                         .collect_view();
                     // One line per hop, in one block.
@@ -331,7 +315,7 @@ pub fn Egress() -> impl IntoView {
                         <article class="egress-mail">
                             <h3>{format!("Mail from {} ({})", r.source, r.ehlo)}</h3>
                             <p>{mail_summary(r)}</p>
-                            <ul>{items}</ul>
+                            <ul class="checks-list">{items}</ul>
                             {hops}
                         </article>
                     }
@@ -408,6 +392,26 @@ pub fn Egress() -> impl IntoView {
 
 /// A badge of the shared markup: its glyph (hidden from screen readers)
 /// and its word, never colour alone.
+/// One finding as a row: badge (glyph and word), what was checked, what
+/// was found, and the glossary entry that explains it.
+fn check_row(
+    mark: Badge,
+    word: &'static str,
+    title: impl IntoView + 'static,
+    finding: String,
+    glossary: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let link = glossary.map(|(id, words)| {
+        let href = format!("{}#{id}", crate::base().join("/glossary"));
+        view! { " " <a href=href>{words}</a> }
+    });
+    view! {
+        <li class="check">
+            {badge(mark, word)} " " <strong>{title}</strong> ": " {finding} {link}
+        </li>
+    }
+}
+
 fn badge(mark: Badge, word: &'static str) -> impl IntoView {
     view! {
         <span class=mark.class()>

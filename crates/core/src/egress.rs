@@ -722,6 +722,21 @@ pub struct MailFinding {
     pub text: String,
 }
 
+impl MailFinding {
+    /// The glossary entry that explains what was checked (its id and the
+    /// link's words), as the sender rows have.
+    pub fn glossary(&self) -> Option<(&'static str, &'static str)> {
+        Some(match self.label {
+            "TLS" => ("starttls", "What is STARTTLS?"),
+            "SPF" => ("spf", "What is SPF?"),
+            "DKIM" => ("dkim", "What is DKIM?"),
+            "DMARC" => ("dmarc", "What is DMARC?"),
+            "Route" => ("relay", "What is a relay?"),
+            _ => return None,
+        })
+    }
+}
+
 /// The word a result is shown with.
 pub const fn auth_word(result: AuthResult) -> &'static str {
     match result {
@@ -1520,6 +1535,15 @@ mod tests {
         let good = mail_findings(&report());
         let labels: Vec<_> = good.iter().map(|f| f.label).collect();
         assert_eq!(labels, ["TLS", "SPF", "DKIM", "DMARC", "Route"]);
+        // Each links to a glossary entry that exists.
+        let kb = crate::content::load_knowledge_base(&crate::content::repo()).unwrap();
+        for finding in &good {
+            let (id, _) = finding.glossary().expect(finding.label);
+            assert!(
+                kb.glossary.iter().any(|t| t.id == id),
+                "no glossary entry {id}"
+            );
+        }
         assert!(good.iter().all(|f| f.badge == Badge::Pass), "{good:?}");
         assert!(good[1].text.contains("authorises 192.0.2.7"));
         assert!(good[2].text.contains("selector s1"));
