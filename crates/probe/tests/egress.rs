@@ -12,23 +12,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::connect_info::MockConnectInfo;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
-use http_body_util::BodyExt;
 use port25_core::probe_types::egress::{EgressPort, Presented};
 use port25_core::probe_types::TlsMode;
-use port25_probe::api::{router, ApiConfig, ApiState};
-use port25_probe::dns::StaticResolver;
-use port25_probe::egress::{tls_config, Egress, EgressConfig};
+use port25_probe::egress::{Egress, EgressConfig};
 use port25_probe::store::Store;
-use port25_probe::Prober;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{timeout, Instant};
-use tower::ServiceExt;
 
 const IDLE: Duration = Duration::from_secs(2);
 const DEADLINE: Duration = Duration::from_secs(6);
@@ -60,19 +53,9 @@ async fn rig(tweak: impl FnOnce(&mut EgressConfig)) -> Rig {
     config.idle = IDLE;
     config.deadline = DEADLINE;
     tweak(&mut config);
-    let api_config = ApiConfig {
-        rate_per_minute: 1000,
-        rate_burst: 1000,
-        ..ApiConfig::default()
-    };
-    let store = Store::memory(api_config.store_limits());
-    let tls = tls_config("egress.test", None).unwrap();
-    let egress = Egress::new(config, store.clone(), tls);
-    egress.spawn(plain, ports[0]);
-    egress.spawn(implicit, ports[1]);
-    let prober = Prober::new(Arc::new(StaticResolver::default()));
-    let state = ApiState::with_store(prober, api_config, store).with_egress(egress.clone());
-    let app = router(state).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 4000))));
+    let store = Store::memory(support::generous_api().store_limits());
+    let (egress, app) =
+        support::egress_rig(config, store, vec![(plain, ports[0]), (implicit, ports[1])]);
     Rig {
         egress,
         app,
@@ -80,17 +63,8 @@ async fn rig(tweak: impl FnOnce(&mut EgressConfig)) -> Rig {
     }
 }
 
-async fn call(app: &Router, method: &str, uri: &str) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::empty())
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
+mod support;
+use support::call;
 
 async fn create(app: &Router) -> Value {
     let (status, json) = call(app, "POST", "/api/v1/egress").await;

@@ -23,26 +23,17 @@
 //! `unlisted.example` must fail SPF and DMARC and carry no signature.
 //! Every daemon is stopped on drop, also when an assertion panics.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::extract::connect_info::MockConnectInfo;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::Router;
-use http_body_util::BodyExt;
 use port25_core::probe_types::egress::{AuthResult, EgressPort, EgressStatus, MailReport};
 use port25_core::probe_types::TlsMode;
-use port25_probe::api::{router, ApiConfig, ApiState};
-use port25_probe::dns::StaticResolver;
-use port25_probe::egress::{tls_config, Egress, EgressConfig};
+use port25_probe::egress::EgressConfig;
 use port25_probe::store::Store;
-use port25_probe::Prober;
 use tokio::net::TcpListener;
-use tower::ServiceExt;
 
 const EGRESS_DOMAIN: &str = "egress.example";
 const SENDER_HOST: &str = "mail.sender.example";
@@ -81,7 +72,7 @@ impl Drop for OpenDkim {
 }
 
 mod support;
-use support::Dns;
+use support::{call, Dns};
 
 #[path = "support/postfix.rs"]
 mod postfix;
@@ -126,21 +117,6 @@ fn send(postfix: &Postfix, from: &str, to: &str) {
         .write_all(message.as_bytes())
         .unwrap();
     assert!(child.wait().unwrap().success(), "sendmail failed");
-}
-
-async fn call(app: &Router, method: &str, uri: &str) -> (StatusCode, serde_json::Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::empty())
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-    )
 }
 
 /// Creates a test and returns its token and mail address.
@@ -219,21 +195,8 @@ async fn postfix_signed_mail_passes_and_unlisted_mail_fails() {
     config.ports = vec![port];
     config.mail_domain = Some(EGRESS_DOMAIN.into());
     config.mail_dns = Some(dns.resolver);
-    let api_config = ApiConfig {
-        rate_per_minute: 1000,
-        rate_burst: 1000,
-        ..ApiConfig::default()
-    };
-    let store = Store::memory(api_config.store_limits());
-    let egress = Egress::new(
-        config,
-        store.clone(),
-        tls_config("egress.probe.example", None).unwrap(),
-    );
-    egress.spawn(listener, port);
-    let prober = Prober::new(Arc::new(StaticResolver::default()));
-    let state = ApiState::with_store(prober, api_config, store).with_egress(egress.clone());
-    let app = router(state).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 4000))));
+    let store = Store::memory(support::generous_api().store_limits());
+    let (_egress, app) = support::egress_rig(config, store, vec![(listener, port)]);
 
     // OpenDKIM signs sender.example's mail as Postfix's milter.
     let milter = free_port();

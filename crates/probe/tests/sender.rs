@@ -22,7 +22,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
@@ -30,13 +29,11 @@ use port25_core::probe_types::egress::{EgressPort, EgressStatus};
 use port25_core::probe_types::sender::{EhloMatch, ListStatus, PtrState, SenderReport};
 use port25_core::probe_types::TlsMode;
 use port25_core::sender::parse_dnsbl;
-use port25_probe::api::{router, ApiConfig, ApiState};
-use port25_probe::dns::StaticResolver;
+use port25_probe::api::ApiConfig;
 use port25_probe::dnssec::DnsClient;
-use port25_probe::egress::{tls_config, Egress, EgressConfig};
+use port25_probe::egress::{Egress, EgressConfig};
 use port25_probe::sender::SenderChecks;
 use port25_probe::store::{Claim, Store};
-use port25_probe::Prober;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::time::{timeout, Instant};
@@ -114,20 +111,7 @@ async fn instance(store: Store) -> Instance {
     config.deadline = Duration::from_secs(6);
     let checks = checks();
     config.senders = Some(checks.clone());
-    let api = ApiConfig {
-        rate_per_minute: 1000,
-        rate_burst: 1000,
-        ..ApiConfig::default()
-    };
-    let egress = Egress::new(
-        config,
-        store.clone(),
-        tls_config("egress.test", None).unwrap(),
-    );
-    egress.spawn(listener, port);
-    let prober = Prober::new(Arc::new(StaticResolver::default()));
-    let state = ApiState::with_store(prober, api, store).with_egress(egress.clone());
-    let app = router(state).layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 4000))));
+    let (egress, app) = support::egress_rig(config, store, vec![(listener, port)]);
     Instance {
         egress,
         app,

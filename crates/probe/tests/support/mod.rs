@@ -108,3 +108,61 @@ impl Drop for Dns {
         stop_dns(&self.dir);
     }
 }
+
+/// API settings whose rate limits no test reaches.
+pub(crate) fn generous_api() -> port25_probe::api::ApiConfig {
+    port25_probe::api::ApiConfig {
+        rate_per_minute: 1000,
+        rate_burst: 1000,
+        ..port25_probe::api::ApiConfig::default()
+    }
+}
+
+/// Egress listeners with `config` on `listeners` (each with its port's
+/// settings), sharing `store` with the API in front of them; the API sees
+/// every request come from 192.0.2.1.
+pub(crate) fn egress_rig(
+    config: port25_probe::egress::EgressConfig,
+    store: port25_probe::store::Store,
+    listeners: Vec<(
+        tokio::net::TcpListener,
+        port25_core::probe_types::egress::EgressPort,
+    )>,
+) -> (std::sync::Arc<port25_probe::egress::Egress>, axum::Router) {
+    use std::sync::Arc;
+    let tls = port25_probe::egress::tls_config(&config.name, None).unwrap();
+    let egress = port25_probe::egress::Egress::new(config, store.clone(), tls);
+    for (listener, port) in listeners {
+        egress.spawn(listener, port);
+    }
+    let prober = port25_probe::Prober::new(Arc::new(port25_probe::dns::StaticResolver::default()));
+    let state = port25_probe::api::ApiState::with_store(prober, generous_api(), store)
+        .with_egress(egress.clone());
+    let app = port25_probe::api::router(state).layer(axum::extract::connect_info::MockConnectInfo(
+        SocketAddr::from(([192, 0, 2, 1], 4000)),
+    ));
+    (egress, app)
+}
+
+/// One request without a body to `app`: the status and the JSON answer
+/// (`Null` when it is not JSON).
+pub(crate) async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
