@@ -9,6 +9,9 @@
 # takes mail for TOKEN@PORT25_EGRESS_DOMAIN (default egress.localhost): on
 # loopback, deliver it straight to a listener, e.g.
 #   swaks --server 127.0.0.1 --port 10025 --to TOKEN@egress.localhost
+# Who is sending looks the loopback sources up in reverse DNS only
+# (--no-dnsbl): no blocklist lists 127.0.0.1, and asking public lists about
+# it would only send them queries.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$PORT25_ROOT"
@@ -42,7 +45,7 @@ fi
 "$CARGO_TARGET_DIR/release/port25-probe" serve --listen "127.0.0.1:$probe_port" "${cors[@]}" \
   --egress-name localhost --egress-host 127.0.0.1 --egress-bind 127.0.0.1 \
   --egress-port "$egress_ports" --egress-implicit-tls-port "$egress_tls_port" \
-  --egress-domain "$egress_domain" &
+  --egress-domain "$egress_domain" --no-dnsbl &
 pids+=($!)
 node scripts/serve.mjs --dir dist --base / --port "$site_port" &
 pids+=($!)
