@@ -62,6 +62,9 @@ step "release build (trunk, prerender, budgets, links)" bash scripts/build.sh "$
 if [ "${results[-1]}" = ok ]; then
   # The tester's suite runs the probe `cargo test` built against a real
   # Postfix (installed by the relay-config step; started as root or via sudo).
+  # The suites save their screenshots in target/e2e-screenshots: this run's
+  # only.
+  rm -rf target/e2e-screenshots
   step "e2e (Chromium)" env PORT25_E2E_BASE="$E2E_BASE" \
     PORT25_PROBE_BIN="$CARGO_TARGET_DIR/debug/port25-probe" \
     node --test --test-concurrency=1 e2e/
