@@ -535,8 +535,12 @@ impl Egress {
                     self.record(&token, seen.id, &arrival).await;
                     seen.arrival = Some((token, arrival));
                 }
+                // The mail path's futures (store look-ups, reading and
+                // analysing a message) are boxed, so that they take memory
+                // only while a connection uses them: inline, their state
+                // would be part of every idle connection's.
                 if answer.next == Next::CheckRecipient {
-                    let live = self.live(conversation.recipient_token()).await;
+                    let live = Box::pin(self.live(conversation.recipient_token())).await;
                     answer = conversation.recipient(live);
                 }
                 if answer.next == Next::Data {
@@ -547,9 +551,14 @@ impl Egress {
                         return Ok(End::Closed);
                     };
                     stream.write_all(answer.reply.as_bytes()).await?;
-                    answer = self
-                        .message(stream, &mut buffer, &mut filled, conversation, seen)
-                        .await?;
+                    answer = Box::pin(self.message(
+                        stream,
+                        &mut buffer,
+                        &mut filled,
+                        conversation,
+                        seen,
+                    ))
+                    .await?;
                 }
                 stream.write_all(answer.reply.as_bytes()).await?;
                 match answer.next {
