@@ -165,6 +165,8 @@ test('with an egress domain the page shows the mail address and the report of a 
     assert.match(text, /✓direct Route: /);
     assert.doesNotMatch(text, /Received chain, newest first/, 'curl adds no Received field, so no chain is shown');
     await section.locator('li.check', { hasText: 'DMARC' }).getByRole('link', { name: 'What is DMARC?' }).waitFor();
+    // The verdict says a mail came (no one-liner ran, so it is still waiting).
+    await page.locator('.egress-verdict').getByText("Mail arrived at the test's address; its checks are under Send a real mail.").waitFor();
     // Who is sending: the delivering host, with the EHLO name it announced.
     const sender = page.locator('.egress-senders');
     await sender.getByRole('heading', { name: 'From 127.0.0.1' }).waitFor({ timeout: 15_000 });

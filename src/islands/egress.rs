@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use port25_core::{
     egress::{
         findings, hop_line, mail_findings, mail_summary, read_paste, verdict, Badge, PasteReading,
+        MAIL_ARRIVED,
     },
     probe_types::egress::{Arrival, EgressCreated, MailReport, OneLiner, Shell, Tool},
     probe_types::sender::SenderReport,
@@ -267,10 +268,15 @@ pub fn Egress() -> impl IntoView {
                             }
                         })
                         .collect_view();
-                    (!senders.get().is_empty()).then(|| view! {
-                        <p>"The sender findings (details under Who is sending):"</p>
-                        <ul class="egress-sender-summary">{lines}</ul>
-                    })
+                    let checked = !senders.get().is_empty();
+                    let mailed = mail.with(|reports| !reports.is_empty());
+                    view! {
+                        {checked.then(|| view! {
+                            <p>"The sender findings (details under Who is sending):"</p>
+                            <ul class="egress-sender-summary">{lines}</ul>
+                        })}
+                        {mailed.then(|| view! { <p>{MAIL_ARRIVED}</p> })}
+                    }
                 }}
                 {blocked.then(|| view! {
                     <ul>

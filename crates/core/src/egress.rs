@@ -838,6 +838,12 @@ pub fn mail_summary(report: &MailReport) -> String {
     )
 }
 
+/// The verdict's line when the test's address received mail: a mail is no
+/// arrival of the test's own (a relay may have delivered it), but the
+/// verdict should not read as if nothing came.
+pub const MAIL_ARRIVED: &str =
+    "Mail arrived at the test's address; its checks are under Send a real mail.";
+
 /// The verdict on one mail: TLS, SPF, each DKIM signature, DMARC and the
 /// route, in that order.
 pub fn mail_findings(report: &MailReport) -> Vec<MailFinding> {
@@ -1094,7 +1100,7 @@ pub fn verdict(findings: &[PortFinding], ran: bool) -> EgressVerdict {
     };
     let (headline, badge) = if reached.is_empty() && !ran {
         (
-            "Waiting for your server: run a command below on it.".to_owned(),
+            "Waiting for your server: run one of the commands above on it.".to_owned(),
             Badge::Unknown,
         )
     } else if reached.is_empty() {
