@@ -117,6 +117,21 @@ pub enum Answer<T> {
     Failed(DnsFailure),
 }
 
+impl<T> Answer<T> {
+    /// The same answer with each record turned into a `U`, or dropped when
+    /// `f` gives `None` (records of another type).
+    pub fn filter_map<U>(self, f: impl FnMut(T) -> Option<U>) -> Answer<U> {
+        match self {
+            Answer::Records(records) => {
+                Answer::Records(records.into_iter().filter_map(f).collect())
+            }
+            Answer::NoSuchName => Answer::NoSuchName,
+            Answer::NoData => Answer::NoData,
+            Answer::Failed(failure) => Answer::Failed(failure),
+        }
+    }
+}
+
 /// Says why a lookup failed, in plain words.
 pub fn failure_reason(failure: DnsFailure) -> &'static str {
     match failure {
@@ -819,6 +834,22 @@ mod tests {
             Some("Cloudflare 1.1.1.1")
         );
         assert_eq!(public_resolver(ip("127.0.0.1")), None);
+    }
+
+    #[test]
+    fn answers_keep_their_kind_when_their_records_are_mapped() {
+        let parsed = Answer::Records(vec!["127.0.0.2", "not an address"])
+            .filter_map(|r| r.parse::<IpAddr>().ok());
+        assert_eq!(parsed, Answer::Records(vec![ip("127.0.0.2")]));
+        let failed: Answer<&str> = Answer::Failed(DnsFailure::Timeout);
+        assert_eq!(
+            failed.filter_map(|r| r.parse::<IpAddr>().ok()),
+            Answer::Failed(DnsFailure::Timeout)
+        );
+        assert_eq!(
+            Answer::<&str>::NoSuchName.filter_map(|_| Some(1)),
+            Answer::NoSuchName
+        );
     }
 
     #[test]

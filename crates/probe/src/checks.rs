@@ -623,9 +623,6 @@ fn tls_rpt(found: Result<(Vec<String>, DnssecState), String>, expected: bool) ->
 
 // ---- Reverse DNS ----
 
-/// The most PTR names of one address that are looked up forward.
-const MAX_PTR_NAMES: usize = 4;
-
 async fn reverse_dns(config: &ChecksConfig, result: &AddressResult) -> ReverseDnsCheck {
     let address = result.address;
     let greeting_name = result
@@ -673,7 +670,7 @@ async fn reverse_dns(config: &ChecksConfig, result: &AddressResult) -> ReverseDn
     let mut confirmed = Vec::new();
     // At most a few names are followed: an address has one PTR as a rule,
     // and a long list would cost a lookup each.
-    for name in check.names.iter().take(MAX_PTR_NAMES) {
+    for name in check.names.iter().take(port25_core::sender::MAX_PTR_NAMES) {
         if let Ok((addresses, _, _)) = config.dns.addresses_with_state(name).await {
             if addresses.iter().any(|a| same_address(*a, address)) {
                 confirmed.push(name.clone());

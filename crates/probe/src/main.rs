@@ -324,7 +324,7 @@ impl EgressOptions {
         };
         if let Some(domain) = &self.egress_domain {
             anyhow::ensure!(
-                port25_core::egress::is_mail_domain(domain),
+                port25_core::egress::is_host_name(domain),
                 "--egress-domain takes a host name (letters, digits, hyphens, dots), not {domain:?}"
             );
         }

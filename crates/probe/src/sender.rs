@@ -136,20 +136,13 @@ impl SenderChecks {
     }
 
     async fn reverse(&self, source: IpAddr) -> ReverseDns {
-        let ptr = match self.answer(&reverse_name(source), RecordType::PTR).await {
-            Answer::Records(records) => Answer::Records(
-                records
-                    .into_iter()
-                    .filter_map(|r| match r {
-                        RData::PTR(ptr) => Some(ptr.0.to_ascii()),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-            Answer::NoSuchName => Answer::NoSuchName,
-            Answer::NoData => Answer::NoData,
-            Answer::Failed(f) => Answer::Failed(f),
-        };
+        let ptr = self
+            .answer(&reverse_name(source), RecordType::PTR)
+            .await
+            .filter_map(|r| match r {
+                RData::PTR(ptr) => Some(ptr.0.to_ascii()),
+                _ => None,
+            });
         let names: Vec<String> = match &ptr {
             Answer::Records(names) => names
                 .iter()
@@ -177,20 +170,13 @@ impl SenderChecks {
                 reason: String::new(),
             };
         };
-        let answer = match self.answer(&name, RecordType::A).await {
-            Answer::Records(records) => Answer::Records(
-                records
-                    .into_iter()
-                    .filter_map(|r| match r {
-                        RData::A(a) => Some(IpAddr::V4(a.0)),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
-            Answer::NoSuchName => Answer::NoSuchName,
-            Answer::NoData => Answer::NoData,
-            Answer::Failed(f) => Answer::Failed(f),
-        };
+        let answer = self
+            .answer(&name, RecordType::A)
+            .await
+            .filter_map(|r| match r {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
+                _ => None,
+            });
         let txt = if is_listing(&answer) {
             match self.dns.txt(&name).await {
                 Ok((texts, _)) => texts,
@@ -205,26 +191,13 @@ impl SenderChecks {
     /// The EHLO check of `name` for `source`.
     pub async fn ehlo(&self, name: &str, source: IpAddr, reverse: &ReverseDns) -> EhloCheck {
         let name = name.trim();
-        let resolved = if ehlo_literal(name).is_some() || !is_host_name(name) {
+        let resolved = if ehlo_literal(name).is_some() || !port25_core::egress::is_host_name(name) {
             Answer::NoData
         } else {
             self.addresses(name).await
         };
         read_ehlo(name, source, reverse, &resolved)
     }
-}
-
-/// Whether `name` is worth a lookup: a dotted host name of letters,
-/// digits and hyphens, at most 253 characters.
-fn is_host_name(name: &str) -> bool {
-    let name = name.trim_end_matches('.');
-    name.len() <= 253
-        && name.contains('.')
-        && name.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
 }
 
 /// Notes that `source` connected with `token`'s live test: the first time
